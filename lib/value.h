@@ -1,0 +1,117 @@
+/*
+ * value.h - the value model shared by the manifest parser, the TFS codec,
+ * the kernel's config and the host tools.
+ *
+ * A value is one of: string (bytes + length, may hold NULs), tuple (ordered
+ * symbol -> value map), vector (ordered list of values), integer (s64).
+ * Keys are symbols: interned, immutable strings, compared by pointer.
+ * A manifest scalar is always a string; integers come from the TFS codec
+ * (and from code that builds trees).
+ *
+ * Ownership: a tree built by the parser or by code is a plain tree; every
+ * node has one parent and value_free() frees the node and all below it.
+ * Setting a key replaces and frees the old value. The TFS layer keeps its
+ * own node list (its dictionary) and frees with it, never with value_free
+ * on shared nodes (see tfs.h).
+ *
+ * All functions that allocate return NULL / -ENOMEM on failure; nothing here
+ * prints or aborts. Implemented in lib/value.c (and lib/symbol.c).
+ */
+#ifndef LIB_VALUE_H
+#define LIB_VALUE_H
+
+#include "types.h"
+
+enum value_type {
+	VALUE_STRING = 1,
+	VALUE_TUPLE = 2,
+	VALUE_VECTOR = 3,
+	VALUE_INTEGER = 4,
+};
+
+struct symbol {
+	u32 len;
+	u32 hash;
+	char name[]; /* NUL-terminated copy; len excludes the NUL */
+};
+
+struct tuple_entry {
+	const struct symbol *key;
+	struct value *val;
+};
+
+struct value {
+	enum value_type type;
+	u32 flags;   /* VALUE_F_*: codec hints, not part of equality */
+	u32 tfs_idx; /* TFS dictionary index, 0 if not numbered (tfs.c only) */
+	union {
+		struct {
+			u8 *bytes; /* always NUL-terminated at bytes[len] */
+			u64 len;
+		} str;
+		struct {
+			struct tuple_entry *ents; /* insertion order */
+			u32 count, cap;
+			u32 *index;    /* open-addressed hash of ents, NULL when small */
+			u32 index_cap; /* power of two, 0 when no index */
+		} tup;
+		struct {
+			struct value **items;
+			u32 count, cap;
+		} vec;
+		s64 integer;
+	};
+};
+
+#define VALUE_F_TFS_BUFFER 0x1 /* string came from/goes to TFS type 0 */
+
+/* symbols: interned forever (process / kernel lifetime) */
+const struct symbol *sym_intern(const char *name, size_t len); /* NULL: ENOMEM */
+const struct symbol *sym(const char *cstr); /* sym_intern(cstr, strlen) */
+void sym_table_free(void); /* host tools at exit, for leak checkers */
+
+/* constructors */
+struct value *value_string(const void *bytes, size_t len);
+struct value *value_cstring(const char *s);
+struct value *value_tuple(void);
+struct value *value_vector(void);
+struct value *value_integer(s64 n);
+struct value *value_copy(const struct value *v); /* deep copy */
+void value_free(struct value *v);                /* recursive, NULL ok */
+
+/* tuples */
+struct value *tuple_get(const struct value *t, const struct symbol *key);
+struct value *tuple_get_cstr(const struct value *t, const char *key);
+/* takes ownership of val; frees a previous value under key; keeps key's
+ * original position when replacing. -EINVAL if t is not a tuple. */
+int tuple_set(struct value *t, const struct symbol *key, struct value *val);
+/* removes key, returning its value to the caller (NULL if absent) */
+struct value *tuple_take(struct value *t, const struct symbol *key);
+int tuple_remove(struct value *t, const struct symbol *key); /* frees; -ENOENT */
+u32 tuple_count(const struct value *t);
+/* iteration in insertion order: for (i = 0; i < tuple_count(t); i++) e = tuple_at(t, i) */
+const struct tuple_entry *tuple_at(const struct value *t, u32 i);
+
+/* vectors */
+int vector_push(struct value *v, struct value *item); /* takes ownership */
+u32 vector_count(const struct value *v);
+struct value *vector_at(const struct value *v, u32 i);
+
+/* path lookup: "a/b/c" walks tuples key by key ("children" is NOT implied;
+ * fs code uses fs_lookup in the TFS layer). Empty components are skipped. */
+struct value *value_lookup(const struct value *root, const char *path);
+
+/* helpers */
+bool value_equal(const struct value *a, const struct value *b); /* deep; tuple
+							 * order ignored, vector order matters */
+bool value_is_string(const struct value *v, const char *s); /* string equal to s */
+/* a string or integer as s64; -EINVAL if not a number, -ERANGE if too big */
+int value_to_s64(const struct value *v, s64 *out);
+/* a flag setting is "on" when present and not "f"/"false"/"0" (absent -> false) */
+bool value_flag(const struct value *t, const char *key);
+
+/* merge src's entries into dst (deep for nested tuples, replace otherwise);
+ * src is consumed. Used by mkfs -t and the runner. */
+int tuple_merge(struct value *dst, struct value *src);
+
+#endif
