@@ -110,6 +110,9 @@ void drivers_init(void);                 /* PCI enumeration, virtio-mmio, device
 int fs_init(void);                       /* find rootfs, mount it read-only */
 struct value *config_root(void);         /* the root tuple (manifest) */
 bool config_flag(const char *key);       /* value_flag(config_root(), key) */
+/* at exit: write the KLOG area (exit code + console tail) and flush every
+ * mounted filesystem and block device; safe to call if fs_init failed */
+void fs_shutdown(int exit_code);
 
 struct file;                             /* fs/vfs.h has the details */
 int vfs_open(const char *path, int flags, u32 mode, struct file **out);
