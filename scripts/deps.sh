@@ -15,6 +15,7 @@ PKGS=(
 	busybox-static
 	python3
 	file
+	time # /usr/bin/time -v: mkfs memory test (tests/suites/30-mkfs)
 )
 
 missing=()
