@@ -1,0 +1,291 @@
+/*
+ * drivers/virtio/virtq.c - the split virtqueue (virtio 1.x §2.7) and the
+ * transport-independent device core: feature negotiation, status, the
+ * interrupt entry, waiting for completions, and driver dispatch.
+ * Descriptors come from a free list threaded through desc[].next; chains
+ * are returned to it when the device reports them used. EVENT_IDX is used
+ * when negotiated (used_event/avail_event), the flag words otherwise.
+ * Layer: drivers. Callers: transports (virtio_pci.c, virtio_mmio.c) and
+ * device drivers (blk.c).
+ */
+#include "drivers/virtio/virtio.h"
+
+/* ---- ring memory ---- */
+
+static u64 virtq_used_offset(u16 n)
+{
+	return ALIGN_UP(16ul * n + 6 + 2ul * n, PAGE_SIZE);
+}
+
+static u64 virtq_ring_bytes(u16 n)
+{
+	return virtq_used_offset(n) + 6 + 8ul * n;
+}
+
+int virtq_create(struct virtio_dev *vd, u16 index, u16 max_size, virtq_done_fn done,
+		 struct virtq **out)
+{
+	struct virtq *vq;
+	u16 n = 1;
+	u64 bytes;
+	unsigned order = 0;
+	int err;
+
+	if (max_size == 0 || vd->nqueues >= VIRTIO_MAX_QUEUES)
+		return -EINVAL;
+	while ((u32)n * 2 <= max_size && n * 2 <= VIRTQ_MAX_SIZE)
+		n *= 2;
+	bytes = virtq_ring_bytes(n);
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	vq = kzalloc(sizeof(*vq));
+	if (!vq)
+		return -ENOMEM;
+	vq->tokens = kzalloc(sizeof(void *) * n);
+	if (!vq->tokens) {
+		err = -ENOMEM;
+		goto out_free_vq;
+	}
+	vq->ring_phys = page_alloc(order);
+	if (!vq->ring_phys) {
+		err = -ENOMEM;
+		goto out_free_tokens;
+	}
+	vq->ring_order = order;
+	vq->vdev = vd;
+	vq->index = index;
+	vq->size = n;
+	vq->done = done;
+	vq->event_idx = virtio_has(vd, VIRTIO_F_EVENT_IDX);
+	vq->desc_phys = vq->ring_phys;
+	vq->avail_phys = vq->ring_phys + 16ul * n;
+	vq->used_phys = vq->ring_phys + virtq_used_offset(n);
+	vq->desc = phys_to_virt(vq->desc_phys);
+	vq->avail = phys_to_virt(vq->avail_phys);
+	vq->used = phys_to_virt(vq->used_phys);
+	memset(phys_to_virt(vq->ring_phys), 0, PAGE_SIZE << order);
+	for (u16 i = 0; i < n; i++)
+		vq->desc[i].next = (u16)(i + 1 < n ? i + 1 : 0);
+	vq->free_head = 0;
+	vq->num_free = n;
+	err = vd->ops->queue_enable(vd, vq);
+	if (err)
+		goto out_free_ring;
+	vd->queues[vd->nqueues++] = vq;
+	*out = vq;
+	return 0;
+
+out_free_ring:
+	page_free(vq->ring_phys, order);
+out_free_tokens:
+	kfree(vq->tokens);
+out_free_vq:
+	kfree(vq);
+	return err;
+}
+
+/* ---- adding and completing chains ---- */
+
+int virtq_add(struct virtq *vq, const struct virtq_sg *sg, unsigned n, void *token)
+{
+	u16 head = vq->free_head, idx = head, last = head;
+
+	if (n == 0 || n > vq->num_free || !token)
+		return -ENOSPC;
+	for (unsigned i = 0; i < n; i++) {
+		volatile struct virtq_desc *d = &vq->desc[idx];
+
+		d->addr = sg[i].phys;
+		d->len = sg[i].len;
+		d->flags = (u16)((sg[i].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+				 (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		last = idx;
+		idx = d->next; /* the free list and the chain share next */
+	}
+	vq->free_head = vq->desc[last].next;
+	vq->num_free = (u16)(vq->num_free - n);
+	vq->tokens[head] = token;
+	vq->avail[2 + (vq->avail_idx & (vq->size - 1))] = head;
+	barrier(); /* ring entry before idx (x86 keeps store order) */
+	vq->avail_idx++;
+	vq->avail[1] = vq->avail_idx;
+	return 0;
+}
+
+void virtq_kick(struct virtq *vq)
+{
+	u16 new_idx = vq->avail_idx, old_idx = vq->kicked_idx;
+	bool need;
+
+	mb(); /* publish avail->idx before reading the device's event/flags */
+	if (vq->event_idx) {
+		u16 event = vq->used[2 + 4 * vq->size];
+
+		need = (u16)(new_idx - event - 1) < (u16)(new_idx - old_idx);
+	} else {
+		need = !(vq->used[0] & VIRTQ_USED_F_NO_NOTIFY);
+	}
+	vq->kicked_idx = new_idx;
+	if (need)
+		vq->vdev->ops->notify(vq->vdev, vq);
+}
+
+static void virtq_free_chain(struct virtq *vq, u16 head)
+{
+	u16 idx = head, count = 1;
+
+	while ((vq->desc[idx].flags & VIRTQ_DESC_F_NEXT) && count < vq->size) {
+		idx = vq->desc[idx].next;
+		count++;
+	}
+	vq->desc[idx].next = vq->free_head;
+	vq->free_head = head;
+	vq->num_free = (u16)(vq->num_free + count);
+}
+
+unsigned virtq_process(struct virtq *vq)
+{
+	volatile struct virtq_used_elem *elems =
+		(volatile struct virtq_used_elem *)((volatile u8 *)vq->used + 4);
+	unsigned count = 0;
+
+	for (;;) {
+		u16 used_idx = vq->used[1];
+
+		barrier(); /* idx before the entries (x86 keeps load order) */
+		while (vq->last_used_idx != used_idx) {
+			volatile struct virtq_used_elem *e =
+				&elems[vq->last_used_idx & (vq->size - 1)];
+			u32 id = e->id, len = e->len;
+			void *token;
+
+			vq->last_used_idx++;
+			if (id >= vq->size || !vq->tokens[id]) {
+				klog("virtio: %s: queue %u: device returned bad id %u",
+				     vq->vdev->name, vq->index, id);
+				continue;
+			}
+			token = vq->tokens[id];
+			vq->tokens[id] = NULL;
+			virtq_free_chain(vq, (u16)id);
+			count++;
+			if (vq->done)
+				vq->done(vq, token, len);
+		}
+		if (!vq->event_idx)
+			break;
+		/* ask for an interrupt at the next entry, then re-check so an
+		 * entry that landed meanwhile is not left waiting */
+		vq->avail[2 + vq->size] = vq->last_used_idx;
+		mb();
+		if (vq->used[1] == vq->last_used_idx)
+			break;
+	}
+	return count;
+}
+
+/* ---- device core ---- */
+
+bool virtio_has(const struct virtio_dev *vd, unsigned bit)
+{
+	return (vd->features >> bit) & 1;
+}
+
+void virtio_fail(struct virtio_dev *vd)
+{
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_FAILED);
+}
+
+int virtio_negotiate(struct virtio_dev *vd, u64 wanted)
+{
+	u8 status = VIRTIO_STATUS_ACK | VIRTIO_STATUS_DRIVER;
+	u64 offered, use;
+
+	vd->ops->set_status(vd, 0);
+	for (unsigned i = 0; i < 1000000 && vd->ops->get_status(vd) != 0; i++)
+		__asm__ volatile("pause");
+	vd->ops->set_status(vd, VIRTIO_STATUS_ACK);
+	vd->ops->set_status(vd, status);
+	offered = vd->ops->get_features(vd);
+	if (!vd->legacy && !(offered & (1ull << VIRTIO_F_VERSION_1))) {
+		kprintf("virtio: %s: device does not offer VIRTIO_F_VERSION_1 "
+			"(legacy-only devices are not supported)\n",
+			vd->name);
+		goto out_fail;
+	}
+	use = wanted & offered;
+	if (!vd->legacy)
+		use |= 1ull << VIRTIO_F_VERSION_1;
+	/* no IOMMU here: physical addresses are bus addresses either way */
+	use |= offered & (1ull << VIRTIO_F_ACCESS_PLATFORM);
+	vd->ops->set_features(vd, use);
+	vd->features = use;
+	if (!vd->legacy) {
+		status |= VIRTIO_STATUS_FEATURES_OK;
+		vd->ops->set_status(vd, status);
+		if (!(vd->ops->get_status(vd) & VIRTIO_STATUS_FEATURES_OK)) {
+			kprintf("virtio: %s: device refused features %#llx\n", vd->name,
+				(unsigned long long)use);
+			goto out_fail;
+		}
+	}
+	return 0;
+
+out_fail:
+	virtio_fail(vd);
+	return -ENODEV;
+}
+
+void virtio_driver_ok(struct virtio_dev *vd)
+{
+	vd->ops->set_status(vd, vd->ops->get_status(vd) | VIRTIO_STATUS_DRIVER_OK);
+}
+
+void virtio_interrupt(struct virtio_dev *vd)
+{
+	vd->irq_count++;
+	for (unsigned i = 0; i < vd->nqueues; i++) {
+		vd->queues[i]->irq_count++;
+		virtq_process(vd->queues[i]);
+	}
+}
+
+/* open a short interrupt window without sleeping (restores IF after) */
+static void virtio_irq_window(void)
+{
+	__asm__ volatile("pushfq; sti; pause; pause; popfq" ::: "memory", "cc");
+}
+
+int virtio_wait(struct virtio_dev *vd, volatile bool *flag, u64 timeout_ns)
+{
+	u64 start = clock_now_ns();
+
+	while (!*flag) {
+		/* sleep only once interrupts from this device are known to
+		 * arrive; poll (with interrupt windows) until then */
+		if (vd->irq_ready)
+			arch_wait_irq();
+		else
+			virtio_irq_window();
+		if (!vd->irq_ready && vd->irq_count) {
+			vd->irq_ready = true;
+			klog("virtio: %s: interrupts working", vd->name);
+		}
+		for (unsigned i = 0; i < vd->nqueues; i++)
+			virtq_process(vd->queues[i]);
+		if (!*flag && timeout_ns && clock_now_ns() - start > timeout_ns)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+int virtio_probe(struct virtio_dev *vd)
+{
+	switch (vd->device_id) {
+	case VIRTIO_ID_BLOCK:
+		return virtio_blk_probe(vd);
+	default:
+		klog("virtio: %s: device type %u: no driver", vd->name, vd->device_id);
+		return -ENODEV;
+	}
+}
