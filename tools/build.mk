@@ -7,6 +7,8 @@ ifneq ($(and $(wildcard lib/tfs.c),$(wildcard lib/image.c),$(wildcard lib/manife
 TOOLS += mkfs
 endif
 
+TOOLS += monos
+
 TOOLS_COMMON_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard tools/common/*.c))
 
 define tool_rule
