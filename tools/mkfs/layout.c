@@ -30,7 +30,7 @@
 #include "lib/image.h"
 #include "tools/mkfs/mkfs.h"
 
-#define LAYOUT_BOOT_SLACK IMAGE_ALIGN_SECTORS /* 1 MiB free in bootfs */
+#define LAYOUT_BOOT_SLACK      IMAGE_ALIGN_SECTORS /* 1 MiB free in bootfs */
 #define LAYOUT_MBR_MAX_SECTORS 0xffffffffull
 
 struct layout_dev {
@@ -57,8 +57,7 @@ static int dev_read(void *ctx, void *buf, u64 sector, u32 count)
 	off_t off = (off_t)((d->base + sector) * TFS_SECTOR);
 
 	while (done < len) {
-		ssize_t n = pread(d->fd, (u8 *)buf + done, len - done,
-				  off + (off_t)done);
+		ssize_t n = pread(d->fd, (u8 *)buf + done, len - done, off + (off_t)done);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -79,8 +78,7 @@ static int write_all(int fd, const void *buf, size_t len, off_t off)
 	size_t done = 0;
 
 	while (done < len) {
-		ssize_t n = pwrite(fd, (const u8 *)buf + done, len - done,
-				   off + (off_t)done);
+		ssize_t n = pwrite(fd, (const u8 *)buf + done, len - done, off + (off_t)done);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -99,8 +97,7 @@ static int dev_write(void *ctx, const void *buf, u64 sector, u32 count)
 	int ret = 0;
 
 	if (sector < d->max_end || !all_zero(buf, len))
-		ret = write_all(d->fd, buf, len,
-				(off_t)((d->base + sector) * TFS_SECTOR));
+		ret = write_all(d->fd, buf, len, (off_t)((d->base + sector) * TFS_SECTOR));
 	if (ret < 0)
 		d->failed = true;
 	else if (sector + count > d->max_end)
@@ -128,14 +125,11 @@ static const char *err_text(int ret, const struct tfs_msg *msg)
 
 /* Format a TFS at base, stream files, write the tree, flush. *end gets the
  * volume-relative end of everything used. tree is consumed. */
-static int build_volume(int fd, u64 base, u64 sectors, const char *label,
-			const char *what, struct value *tree,
-			const struct mkfs_files *files, u64 *end)
+static int build_volume(int fd, u64 base, u64 sectors, const char *label, const char *what,
+			struct value *tree, const struct mkfs_files *files, u64 *end)
 {
-	struct layout_dev d = { .fd = fd, .base = base };
-	struct tfs_dev dev = {
-		.ctx = &d, .read = dev_read, .write = dev_write, .sectors = sectors
-	};
+	struct layout_dev d = {.fd = fd, .base = base};
+	struct tfs_dev dev = {.ctx = &d, .read = dev_read, .write = dev_write, .sectors = sectors};
 	struct tfs_msg msg;
 	struct tfs *fs = NULL;
 	u8 uuid[16];
@@ -178,8 +172,7 @@ out_close:
 
 /* copy the boot image: sector 0 into mbr (written last), the rest to LBA 1..
  * Returns its size in sectors through *sectors. */
-static int copy_boot_image(int out, const char *path, u8 mbr[IMAGE_SECTOR],
-			   u64 *sectors)
+static int copy_boot_image(int out, const char *path, u8 mbr[IMAGE_SECTOR], u64 *sectors)
 {
 	u8 *buf = malloc(MKFS_CHUNK);
 	u64 off = 0;
@@ -192,7 +185,7 @@ static int copy_boot_image(int out, const char *path, u8 mbr[IMAGE_SECTOR],
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		mkfs_error("boot image '%s': %s", path, strerror(errno));
+		mkfs_error("boot image '%s': %s", mkfs_printable(path), strerror(errno));
 		goto out_free;
 	}
 	for (;;) {
@@ -202,7 +195,7 @@ static int copy_boot_image(int out, const char *path, u8 mbr[IMAGE_SECTOR],
 			continue;
 		if (n < 0) {
 			ret = -errno;
-			mkfs_error("boot image '%s': %s", path, strerror(errno));
+			mkfs_error("boot image '%s': %s", mkfs_printable(path), strerror(errno));
 			goto out_close;
 		}
 		if (n == 0)
@@ -213,13 +206,13 @@ static int copy_boot_image(int out, const char *path, u8 mbr[IMAGE_SECTOR],
 			goto out_close;
 		}
 		if (off < IMAGE_SECTOR)
-			memcpy(mbr + off, buf,
-			       MIN((u64)n, IMAGE_SECTOR - off));
+			memcpy(mbr + off, buf, MIN((u64)n, IMAGE_SECTOR - off));
 		off += (u64)n;
 	}
 	if (off < IMAGE_SECTOR) {
 		mkfs_error("boot image '%s' is %llu bytes: too small for an MBR "
-			   "(512)", path, (unsigned long long)off);
+			   "(512)",
+			   mkfs_printable(path), (unsigned long long)off);
 		ret = -EINVAL;
 		goto out_close;
 	}
@@ -253,16 +246,14 @@ static int size_check(const struct mkfs_image *img, u64 needed, u64 *total)
 	return 0;
 }
 
-static int build_bare(struct mkfs_image *img, struct value *root,
-		      struct mkfs_files *files)
+static int build_bare(struct mkfs_image *img, struct value *root, struct mkfs_files *files)
 {
 	u64 min = (img->min_bytes + IMAGE_SECTOR - 1) / IMAGE_SECTOR;
 	u64 est = MAX(volume_estimate(files), min);
 	u64 end = 0;
 	int ret;
 
-	ret = build_volume(img->fd, 0, est, img->label, "rootfs", root, files,
-			   &end);
+	ret = build_volume(img->fd, 0, est, img->label, "rootfs", root, files, &end);
 	if (ret < 0)
 		return ret;
 	return size_check(img, end, &img->total_sectors);
@@ -281,8 +272,7 @@ static int build_partitioned(struct mkfs_image *img, struct value *root,
 	ret = copy_boot_image(img->fd, img->boot_path, mbr, &boot_img_sectors);
 	if (ret < 0)
 		goto out_free_root;
-	boot_lba = ALIGN_UP(boot_img_sectors + IMAGE_KLOG_SECTORS,
-			    (u64)IMAGE_ALIGN_SECTORS);
+	boot_lba = ALIGN_UP(boot_img_sectors + IMAGE_KLOG_SECTORS, (u64)IMAGE_ALIGN_SECTORS);
 	ret = write_all(img->fd, klog, sizeof(klog),
 			(off_t)((boot_lba - IMAGE_KLOG_SECTORS) * IMAGE_SECTOR));
 	if (ret < 0) {
@@ -290,13 +280,12 @@ static int build_partitioned(struct mkfs_image *img, struct value *root,
 		goto out_free_root;
 	}
 
-	ret = build_volume(img->fd, boot_lba, volume_estimate(boot_files),
-			   "bootfs", "bootfs", boot, boot_files, &boot_end);
+	ret = build_volume(img->fd, boot_lba, volume_estimate(boot_files), "bootfs", "bootfs", boot,
+			   boot_files, &boot_end);
 	boot = NULL;
 	if (ret < 0)
 		goto out_free_root;
-	boot_sectors = ALIGN_UP(boot_end + LAYOUT_BOOT_SLACK,
-				(u64)IMAGE_ALIGN_SECTORS);
+	boot_sectors = ALIGN_UP(boot_end + LAYOUT_BOOT_SLACK, (u64)IMAGE_ALIGN_SECTORS);
 	root_lba = boot_lba + boot_sectors;
 
 	min = (img->min_bytes + IMAGE_SECTOR - 1) / IMAGE_SECTOR;
@@ -308,8 +297,8 @@ static int build_partitioned(struct mkfs_image *img, struct value *root,
 		ret = -EFBIG;
 		goto out_free_root;
 	}
-	ret = build_volume(img->fd, root_lba, est, img->label, "rootfs", root,
-			   root_files, &root_end);
+	ret =
+	    build_volume(img->fd, root_lba, est, img->label, "rootfs", root, root_files, &root_end);
 	root = NULL;
 	if (ret < 0)
 		goto out_free_root;
@@ -321,8 +310,7 @@ static int build_partitioned(struct mkfs_image *img, struct value *root,
 		ret = -EFBIG;
 		goto out_free_root;
 	}
-	image_write_mbr(mbr, boot_lba, boot_sectors, root_lba,
-			img->total_sectors - root_lba);
+	image_write_mbr(mbr, boot_lba, boot_sectors, root_lba, img->total_sectors - root_lba);
 	mbr[510] = 0x55;
 	mbr[511] = 0xaa;
 	ret = write_all(img->fd, mbr, sizeof(mbr), 0);
@@ -334,9 +322,8 @@ out_free_root:
 	return ret;
 }
 
-int mkfs_build_image(struct mkfs_image *img, struct value *root,
-		     struct mkfs_files *root_files, struct value *boot,
-		     struct mkfs_files *boot_files)
+int mkfs_build_image(struct mkfs_image *img, struct value *root, struct mkfs_files *root_files,
+		     struct value *boot, struct mkfs_files *boot_files)
 {
 	int ret;
 

@@ -29,20 +29,20 @@
 #define MKFS_MAX_TUPLES 64
 
 static const char usage_text[] =
-	"usage: mkfs [options] image-file < manifest-file\n"
-	"       mkfs [options] -e image-file\n"
-	"Build a monos disk image (or, without -b, a bare TFS volume) from a\n"
-	"manifest: the root tuple of the filesystem, files plus settings.\n"
-	"  -b boot-image   prepend a boot image (stage1 + stage2) and write an MBR\n"
-	"                  with a bootfs (holding /kernel) and a rootfs partition\n"
-	"  -k kernel-image put kernel-image at /kernel in bootfs (needs -b)\n"
-	"  -r target-root  resolve host: paths inside target-root first\n"
-	"  -s image-size   minimum image size: bytes, or with a k/K, m/M or g/G\n"
-	"                  suffix (KiB, MiB, GiB); also imagesize: in the manifest\n"
-	"  -e              create an empty filesystem (no manifest is read)\n"
-	"  -l label        volume label (at most 31 bytes)\n"
-	"  -t tuple        merge a manifest tuple into the root, e.g. -t '(debug_exit:t)'\n"
-	"  -h, --help      show this help\n";
+    "usage: mkfs [options] image-file < manifest-file\n"
+    "       mkfs [options] -e image-file\n"
+    "Build a monos disk image (or, without -b, a bare TFS volume) from a\n"
+    "manifest: the root tuple of the filesystem, files plus settings.\n"
+    "  -b boot-image   prepend a boot image (stage1 + stage2) and write an MBR\n"
+    "                  with a bootfs (holding /kernel) and a rootfs partition\n"
+    "  -k kernel-image put kernel-image at /kernel in bootfs (needs -b)\n"
+    "  -r target-root  resolve host: paths inside target-root first\n"
+    "  -s image-size   minimum image size: bytes, or with a k/K, m/M or g/G\n"
+    "                  suffix (KiB, MiB, GiB); also imagesize: in the manifest\n"
+    "  -e              create an empty filesystem (no manifest is read)\n"
+    "  -l label        volume label (at most 31 bytes)\n"
+    "  -t tuple        merge a manifest tuple into the root, e.g. -t '(debug_exit:t)'\n"
+    "  -h, --help      show this help\n";
 
 /* the temp file, removed on error and by the signal handler */
 static char *tmp_path;
@@ -57,6 +57,27 @@ void mkfs_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+const char *mkfs_printable(const char *s)
+{
+	static char ring[4][512];
+	static int next;
+	char *out = ring[next++ % 4];
+	size_t o = 0;
+
+	for (; *s && o + 8 < sizeof(ring[0]); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)sprintf(out + o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	if (*s)
+		o += (size_t)sprintf(out + o, "...");
+	out[o] = '\0';
+	return out;
 }
 
 static void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -111,7 +132,7 @@ static int open_temp(const char *image)
 	if (fd < 0) {
 		int e = errno;
 
-		mkfs_error("creating '%s': %s", tmp_path, strerror(e));
+		mkfs_error("creating '%s': %s", mkfs_printable(tmp_path), strerror(e));
 		return -e;
 	}
 	tmp_live = 1;
@@ -199,8 +220,8 @@ struct mkfs_opts {
 static void parse_opts(int argc, char **argv, struct mkfs_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -220,12 +241,13 @@ static void parse_opts(int argc, char **argv, struct mkfs_opts *o)
 			int ret = mkfs_parse_size(optarg, strlen(optarg), &o->size);
 
 			if (ret == -ERANGE) {
-				mkfs_error("-s: '%s' is too large", optarg);
+				mkfs_error("-s: '%s' is too large", mkfs_printable(optarg));
 				exit(1);
 			}
 			if (ret < 0) {
 				mkfs_error("-s: bad size '%s' (bytes, or a number "
-					   "with a k, m or g suffix)", optarg);
+					   "with a k, m or g suffix)",
+					   mkfs_printable(optarg));
 				exit(1);
 			}
 			break;
@@ -238,8 +260,7 @@ static void parse_opts(int argc, char **argv, struct mkfs_opts *o)
 			break;
 		case 't':
 			if (o->ntuples == MKFS_MAX_TUPLES)
-				usage_error("too many -t options (at most %d)",
-					    MKFS_MAX_TUPLES);
+				usage_error("too many -t options (at most %d)", MKFS_MAX_TUPLES);
 			o->tuples[o->ntuples++] = optarg;
 			break;
 		case 'h':
@@ -263,9 +284,9 @@ static void parse_opts(int argc, char **argv, struct mkfs_opts *o)
 
 int main(int argc, char **argv)
 {
-	struct mkfs_opts o = { 0 };
-	struct mkfs_files root_files = { 0 }, boot_files = { 0 };
-	struct mkfs_image img = { .fd = -1 };
+	struct mkfs_opts o = {0};
+	struct mkfs_files root_files = {0}, boot_files = {0};
+	struct mkfs_image img = {.fd = -1};
 	struct value *root = NULL, *boot = NULL;
 	char *name = NULL;
 	u64 imagesize = 0;
@@ -274,7 +295,7 @@ int main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	if (o.label && strlen(o.label) > MKFS_LABEL_MAX) {
 		mkfs_error("-l: label '%s' is %zu bytes, at most %d allowed",
-			   o.label, strlen(o.label), MKFS_LABEL_MAX);
+			   mkfs_printable(o.label), strlen(o.label), MKFS_LABEL_MAX);
 		return 1;
 	}
 	if (o.kernel && !o.boot) {
@@ -343,7 +364,7 @@ int main(int argc, char **argv)
 	if (close(img.fd) < 0) {
 		ret = -errno;
 		img.fd = -1;
-		mkfs_error("writing '%s': %s", tmp_path, strerror(errno));
+		mkfs_error("writing '%s': %s", mkfs_printable(tmp_path), strerror(errno));
 		goto out_free;
 	}
 	img.fd = -1;

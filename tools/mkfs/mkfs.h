@@ -20,13 +20,16 @@
 #include "lib/tfs.h"
 #include "lib/value.h"
 
-#define MKFS_ROUND_SECTORS 1024   /* image size: a multiple of 512 KiB */
-#define MKFS_CHUNK (1u << 20)     /* streaming buffer for host files */
-#define MKFS_MANIFEST_MAX (256u << 20)
-#define MKFS_LABEL_MAX 31         /* bytes, excluding the NUL */
+#define MKFS_ROUND_SECTORS 1024	      /* image size: a multiple of 512 KiB */
+#define MKFS_CHUNK	   (1u << 20) /* streaming buffer for host files */
+#define MKFS_MANIFEST_MAX  (256u << 20)
+#define MKFS_LABEL_MAX	   31 /* bytes, excluding the NUL */
 
 /* ---- diagnostics (main.c) ---- */
 void mkfs_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* s with control bytes as \xNN, cut at ~500 bytes, so an error stays one
+ * line; a ring of 4 static buffers (up to 4 uses per message) */
+const char *mkfs_printable(const char *s);
 
 /* ---- sizes (size.c) ---- */
 /* "123", "4k", "64M", "2g": bytes. -EINVAL for syntax (empty, bad suffix,
@@ -37,7 +40,7 @@ int mkfs_parse_size(const char *s, size_t len, u64 *out);
 /* Resolve a host: path: with a target root, the path is looked up inside it
  * first (symlinks followed with the root as "/", ".." stays inside), then as
  * given (relative to the current directory). Returns a malloc'ed path that
- * exists (lstat), or NULL with *err set to the errno of the as-given lookup.
+ * exists (stat), or NULL with *err set to the errno of the as-given lookup.
  * NULL root: the path as given. */
 char *mkfs_resolve_host(const char *root, const char *path, int *err);
 
@@ -47,14 +50,14 @@ struct mkfs_file {
 	struct value *node; /* the file tuple inside the tree */
 	char *tree_path;    /* "/etc/resolv.conf", for messages */
 	char *host_path;    /* resolved host path */
-	u64 size;           /* from stat at collect time */
+	u64 size;	    /* from stat at collect time */
 };
 
 struct mkfs_files {
 	struct mkfs_file *v;
 	size_t count, cap;
 	u64 data_sectors; /* sum of file sizes in sectors (sizing estimate) */
-	u64 nodes;        /* tuples in the tree (sizing estimate) */
+	u64 nodes;	  /* tuples in the tree (sizing estimate) */
 };
 
 /* read stdin (or nothing with -e) and build the root tuple; name is what
@@ -76,17 +79,16 @@ int mkfs_stream_files(struct tfs *fs, const struct mkfs_files *files);
 
 /* ---- image (layout.c) ---- */
 struct mkfs_image {
-	int fd;                /* the temp output file */
+	int fd;		       /* the temp output file */
 	const char *boot_path; /* -b, NULL for a bare volume */
 	const char *label;
-	u64 min_bytes;         /* max(-s, imagesize), 0 if none */
-	u64 total_sectors;     /* result */
+	u64 min_bytes;	   /* max(-s, imagesize), 0 if none */
+	u64 total_sectors; /* result */
 };
 
 /* Build the whole image into img->fd. root/boot are consumed (boot may be
  * NULL when there is no -b). The files lists were collected from them. */
-int mkfs_build_image(struct mkfs_image *img, struct value *root,
-		     struct mkfs_files *root_files, struct value *boot,
-		     struct mkfs_files *boot_files);
+int mkfs_build_image(struct mkfs_image *img, struct value *root, struct mkfs_files *root_files,
+		     struct value *boot, struct mkfs_files *boot_files);
 
 #endif

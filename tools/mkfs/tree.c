@@ -21,6 +21,8 @@
 #include "lib/manifest.h"
 #include "tools/mkfs/mkfs.h"
 
+#define P(s) mkfs_printable(s)
+
 int mkfs_read_manifest(int fd, const char *name, struct value **out)
 {
 	struct manifest_error perr;
@@ -65,7 +67,7 @@ int mkfs_read_manifest(int fd, const char *name, struct value **out)
 	memset(&perr, 0, sizeof(perr));
 	ret = manifest_parse(buf, len, out, &perr);
 	if (ret == -EINVAL)
-		mkfs_error("%s:%u:%u: %s", name, perr.line, perr.col, perr.msg);
+		mkfs_error("%s:%u:%u: %s", name, perr.line, perr.col, P(perr.msg));
 	else if (ret < 0)
 		mkfs_error("%s: %s", name, strerror(-ret));
 out_free:
@@ -82,7 +84,7 @@ int mkfs_merge_tuple_arg(struct value *root, const char *text)
 	memset(&perr, 0, sizeof(perr));
 	ret = manifest_parse(text, strlen(text), &t, &perr);
 	if (ret == -EINVAL) {
-		mkfs_error("-t:%u:%u: %s", perr.line, perr.col, perr.msg);
+		mkfs_error("-t:%u:%u: %s", perr.line, perr.col, P(perr.msg));
 		return ret;
 	}
 	if (ret < 0) {
@@ -110,10 +112,11 @@ int mkfs_take_imagesize(struct value *root, u64 *bytes)
 	} else {
 		ret = mkfs_parse_size((const char *)v->str.bytes, v->str.len, bytes);
 		if (ret == -ERANGE)
-			mkfs_error("imagesize: '%s' is too large", v->str.bytes);
+			mkfs_error("imagesize: '%s' is too large", P((const char *)v->str.bytes));
 		else if (ret < 0)
 			mkfs_error("imagesize: bad size '%s' (bytes, or a number "
-				   "with a k, m or g suffix)", v->str.bytes);
+				   "with a k, m or g suffix)",
+				   P((const char *)v->str.bytes));
 	}
 	value_free(v);
 	return ret;
@@ -136,8 +139,8 @@ static const char *type_name(const struct value *v)
 	return "a value";
 }
 
-static int files_add(struct mkfs_files *files, struct value *node,
-		     const char *tree_path, char *host_path, u64 size)
+static int files_add(struct mkfs_files *files, struct value *node, const char *tree_path,
+		     char *host_path, u64 size)
 {
 	struct mkfs_file *f;
 
@@ -163,9 +166,8 @@ static int files_add(struct mkfs_files *files, struct value *node,
 }
 
 /* resolve contents:(host:PATH) of node at tree_path and record the file */
-static int collect_contents(struct value *node, struct value *contents,
-			    const char *root, const char *tree_path,
-			    struct mkfs_files *files)
+static int collect_contents(struct value *node, struct value *contents, const char *root,
+			    const char *tree_path, struct mkfs_files *files)
 {
 	struct value *host;
 	const char *hp;
@@ -175,36 +177,35 @@ static int collect_contents(struct value *node, struct value *contents,
 
 	host = contents->type == VALUE_TUPLE ? tuple_get_cstr(contents, "host") : NULL;
 	if (!host || host->type != VALUE_STRING || tuple_count(contents) != 1) {
-		mkfs_error("%s: contents must be (host:PATH)", tree_path);
+		mkfs_error("%s: contents must be (host:PATH)", P(tree_path));
 		return -EINVAL;
 	}
 	hp = (const char *)host->str.bytes;
 	if (host->str.len == 0 || strlen(hp) != host->str.len) {
-		mkfs_error("%s: bad host file name", tree_path);
+		mkfs_error("%s: bad host file name", P(tree_path));
 		return -EINVAL;
 	}
 	resolved = mkfs_resolve_host(root, hp, &err);
 	if (!resolved) {
 		if (err == ENOENT)
-			mkfs_error("%s: host file '%s' not found", tree_path, hp);
+			mkfs_error("%s: host file '%s' not found", P(tree_path), P(hp));
 		else
-			mkfs_error("%s: host file '%s': %s", tree_path, hp,
-				   strerror(err));
+			mkfs_error("%s: host file '%s': %s", P(tree_path), P(hp), strerror(err));
 		return -err;
 	}
 	fd = open(resolved, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		ret = -errno;
-		mkfs_error("%s: host file '%s': %s", tree_path, hp, strerror(errno));
+		mkfs_error("%s: host file '%s': %s", P(tree_path), P(hp), strerror(errno));
 		goto out_close;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		mkfs_error("%s: host file '%s' is a directory", tree_path, hp);
+		mkfs_error("%s: host file '%s' is a directory", P(tree_path), P(hp));
 		ret = -EISDIR;
 		goto out_close;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		mkfs_error("%s: host file '%s' is not a regular file", tree_path, hp);
+		mkfs_error("%s: host file '%s' is not a regular file", P(tree_path), P(hp));
 		ret = -EINVAL;
 		goto out_close;
 	}
@@ -224,11 +225,11 @@ out_close:
 	return ret;
 }
 
-static int collect_dir(struct value *children, const char *root,
-		       const char *path, struct mkfs_files *files);
+static int collect_dir(struct value *children, const char *root, const char *path,
+		       struct mkfs_files *files);
 
-static int collect_node(struct value *node, const char *root,
-			const char *path, struct mkfs_files *files)
+static int collect_node(struct value *node, const char *root, const char *path,
+			struct mkfs_files *files)
 {
 	struct value *contents = tuple_get_cstr(node, "contents");
 	struct value *children = tuple_get_cstr(node, "children");
@@ -237,12 +238,12 @@ static int collect_node(struct value *node, const char *root,
 	files->nodes++;
 	if (!!contents + !!children + !!link > 1) {
 		mkfs_error("%s: only one of contents, children and linktarget "
-			   "may be given", path);
+			   "may be given",
+			   P(path));
 		return -EINVAL;
 	}
 	if (link && link->type != VALUE_STRING) {
-		mkfs_error("%s: linktarget must be a string, not %s", path,
-			   type_name(link));
+		mkfs_error("%s: linktarget must be a string, not %s", P(path), type_name(link));
 		return -EINVAL;
 	}
 	if (children)
@@ -252,15 +253,15 @@ static int collect_node(struct value *node, const char *root,
 	return 0;
 }
 
-static int collect_dir(struct value *children, const char *root,
-		       const char *path, struct mkfs_files *files)
+static int collect_dir(struct value *children, const char *root, const char *path,
+		       struct mkfs_files *files)
 {
 	size_t plen = strlen(path);
 	u32 i;
 
 	if (children->type != VALUE_TUPLE) {
-		mkfs_error("%s: children must be a tuple, not %s",
-			   plen ? path : "/", type_name(children));
+		mkfs_error("%s: children must be a tuple, not %s", plen ? P(path) : "/",
+			   type_name(children));
 		return -EINVAL;
 	}
 	for (i = 0; i < tuple_count(children); i++) {
@@ -279,13 +280,13 @@ static int collect_dir(struct value *children, const char *root,
 		memcpy(sub + plen + 1, name, e->key->len + 1);
 		if (e->key->len == 0 || !strcmp(name, ".") || !strcmp(name, "..") ||
 		    strchr(name, '/') || strlen(name) != e->key->len) {
-			mkfs_error("%s: bad file name '%s'", plen ? path : "/", name);
+			mkfs_error("%s: bad file name '%s'", plen ? P(path) : "/", P(name));
 			free(sub);
 			return -EINVAL;
 		}
 		if (e->val->type != VALUE_TUPLE) {
-			mkfs_error("%s: expected a tuple (file or directory), not %s",
-				   sub, type_name(e->val));
+			mkfs_error("%s: expected a tuple (file or directory), not %s", P(sub),
+				   type_name(e->val));
 			free(sub);
 			return -EINVAL;
 		}
@@ -335,7 +336,7 @@ static int stream_one(struct tfs *fs, const struct mkfs_file *f, u8 *buf)
 	fd = open(f->host_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		mkfs_error("%s: host file '%s': %s", f->tree_path, f->host_path,
+		mkfs_error("%s: host file '%s': %s", P(f->tree_path), P(f->host_path),
 			   strerror(errno));
 		return ret;
 	}
@@ -347,16 +348,15 @@ static int stream_one(struct tfs *fs, const struct mkfs_file *f, u8 *buf)
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
-			mkfs_error("%s: reading host file '%s': %s", f->tree_path,
-				   f->host_path, strerror(errno));
+			mkfs_error("%s: reading host file '%s': %s", P(f->tree_path),
+				   P(f->host_path), strerror(errno));
 			break;
 		}
 		if (n == 0)
 			break;
 		ret = tfs_file_append(fs, f->node, buf, (u64)n, f->size);
 		if (ret < 0) {
-			mkfs_error("%s: writing to the image: %s", f->tree_path,
-				   strerror(-ret));
+			mkfs_error("%s: writing to the image: %s", P(f->tree_path), strerror(-ret));
 			break;
 		}
 		done += (u64)n;
