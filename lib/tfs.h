@@ -82,4 +82,13 @@ u64 tfs_used_sectors(const struct tfs *fs);
 /* minimum volume size (sectors) that tfs_format accepts */
 u64 tfs_min_sectors(void);
 
+/* ---- added by the TFS core (monos) ---- */
+/* one past the highest used sector (log + data): the smallest volume size
+ * that holds everything, for mkfs image sizing */
+u64 tfs_end_sector(const struct tfs *fs);
+/* set t.key = val (val NULL: delete the attribute), in memory and, if t is
+ * already in the log, as one attribute record (the kernel's write path).
+ * val's ownership passes to the tree. -EROFS on a read-only volume. */
+int tfs_set(struct tfs *fs, struct value *t, const struct symbol *key, struct value *val);
+
 #endif

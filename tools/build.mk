@@ -8,6 +8,10 @@ TOOLS += mkfs
 endif
 
 TOOLS += monos
+# dump -m prints through lib/manifest_print.c (parallel work): TEMPORARY gate
+ifneq ($(wildcard lib/manifest_print.c),)
+TOOLS += dump
+endif
 
 TOOLS_COMMON_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard tools/common/*.c))
 
