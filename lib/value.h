@@ -68,6 +68,9 @@ struct value {
 /* symbols: interned forever (process / kernel lifetime) */
 const struct symbol *sym_intern(const char *name, size_t len); /* NULL: ENOMEM */
 const struct symbol *sym(const char *cstr); /* sym_intern(cstr, strlen) */
+/* the symbol if already interned, else NULL (never allocates) */
+const struct symbol *sym_find(const char *name, size_t len);
+u32 sym_table_count(void);
 void sym_table_free(void); /* host tools at exit, for leak checkers */
 
 /* constructors */
@@ -76,14 +79,17 @@ struct value *value_cstring(const char *s);
 struct value *value_tuple(void);
 struct value *value_vector(void);
 struct value *value_integer(s64 n);
-struct value *value_copy(const struct value *v); /* deep copy */
+struct value *value_copy(const struct value *v); /* deep copy; keeps flags,
+						  * tfs_idx is 0 */
 void value_free(struct value *v);                /* recursive, NULL ok */
 
 /* tuples */
 struct value *tuple_get(const struct value *t, const struct symbol *key);
 struct value *tuple_get_cstr(const struct value *t, const char *key);
-/* takes ownership of val; frees a previous value under key; keeps key's
- * original position when replacing. -EINVAL if t is not a tuple. */
+/* takes ownership of val ALWAYS (it is freed on error too); frees a previous
+ * value under key; keeps key's original position when replacing.
+ * -EINVAL if t is not a tuple; -ENOMEM if val or key is NULL (so
+ * tuple_set(t, sym("k"), value_cstring("v")) needs one error check). */
 int tuple_set(struct value *t, const struct symbol *key, struct value *val);
 /* removes key, returning its value to the caller (NULL if absent) */
 struct value *tuple_take(struct value *t, const struct symbol *key);
@@ -93,7 +99,9 @@ u32 tuple_count(const struct value *t);
 const struct tuple_entry *tuple_at(const struct value *t, u32 i);
 
 /* vectors */
-int vector_push(struct value *v, struct value *item); /* takes ownership */
+/* takes ownership of item always (freed on error); -ENOMEM if item is NULL,
+ * -EINVAL if v is not a vector */
+int vector_push(struct value *v, struct value *item);
 u32 vector_count(const struct value *v);
 struct value *vector_at(const struct value *v, u32 i);
 
@@ -102,16 +110,25 @@ struct value *vector_at(const struct value *v, u32 i);
 struct value *value_lookup(const struct value *root, const char *path);
 
 /* helpers */
+/* Deep equality. An integer equals a string holding its canonical decimal
+ * form ("12", "-3"; not "012", "+3"), since the TFS codec may decode a
+ * manifest number either way. Flags and tfs_idx are ignored. */
 bool value_equal(const struct value *a, const struct value *b); /* deep; tuple
 							 * order ignored, vector order matters */
 bool value_is_string(const struct value *v, const char *s); /* string equal to s */
-/* a string or integer as s64; -EINVAL if not a number, -ERANGE if too big */
+/* a string or integer as s64; -EINVAL if not a number, -ERANGE if too big.
+ * Strings: optional '-', then one or more decimal digits, nothing else. */
 int value_to_s64(const struct value *v, s64 *out);
-/* a flag setting is "on" when present and not "f"/"false"/"0" (absent -> false) */
+/* canonical decimal text of n into buf (at least 21 bytes, NUL-terminated);
+ * returns the length */
+size_t value_format_s64(s64 n, char *buf);
+/* a flag setting is "on" when present and not "f"/"false"/"0" or integer 0
+ * (absent -> false); so "t", "true", "1", "" and tuples are on */
 bool value_flag(const struct value *t, const char *key);
 
 /* merge src's entries into dst (deep for nested tuples, replace otherwise);
- * src is consumed. Used by mkfs -t and the runner. */
+ * src is consumed (freed) on success and on error. Used by mkfs -t and the
+ * runner. -EINVAL if either is not a tuple. */
 int tuple_merge(struct value *dst, struct value *src);
 
 #endif
