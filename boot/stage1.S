@@ -7,7 +7,9 @@
  *   3. reads stage2 (stage2_sectors sectors from LBA 1, a link-time constant
  *      from boot/boot.ld) to 0x8000 with int 13h AH=42h, 127 sectors a call,
  *   4. enables A20 (int 15h AX=2401h, then the port 0x92 fast gate),
- *   5. jumps to stage2 at 0:0x8000 with %dl = boot drive.
+ *   5. checks stage2's magic "MNS2" at 0x8002 (a blank or foreign LBA 1
+ *      gets a message, not a jump into garbage),
+ *   6. jumps to stage2 at 0:0x8000 with %dl = boot drive.
  * On a failure it prints "stage1: <why>" on COM1 and the BIOS screen, exits
  * through isa-debug-exit with code 0x7c (where present) and halts.
  * The code must end before offset 440 (disk signature, then the partition
@@ -16,6 +18,7 @@
 #define STAGE1_CHUNK 127 /* sectors per int 13h call (EDD limit) */
 #define STAGE2_LOAD_SEG 0x0800 /* 0x8000 */
 #define BOOT_FAIL_CODE 0x7c
+#define STAGE2_MAGIC 0x32534e4d /* "MNS2" */
 
 	.code16
 	.section .stage1, "ax"
@@ -64,6 +67,8 @@ read_loop:
 	addw %ax, dap_seg
 	jmp read_loop
 read_done:
+	cmpl $STAGE2_MAGIC, 0x8002
+	jne bad_stage2
 
 	/* A20: ask the BIOS, then the fast gate (never touch bit 0: reset) */
 	movw $0x2401, %ax
@@ -84,6 +89,9 @@ no_ext:
 	jmp fail
 disk_error:
 	movw $msg_disk, %si
+	jmp fail
+bad_stage2:
+	movw $msg_stage2, %si
 fail:
 	/* print the NUL-terminated string at %si on COM1 and int 10h */
 	lodsb
@@ -114,6 +122,8 @@ msg_noext:
 	.asciz "stage1: BIOS has no int 13h extensions\r\n"
 msg_disk:
 	.asciz "stage1: disk read error loading stage2\r\n"
+msg_stage2:
+	.asciz "stage1: no monos stage2 at LBA 1\r\n"
 
 	.balign 4
 dap:

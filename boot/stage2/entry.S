@@ -25,7 +25,9 @@
 	.section .text16, "ax"
 	.globl stage2_entry16
 stage2_entry16:
-	cli
+	jmp 1f
+	.ascii "MNS2" /* STAGE2_MAGIC at 0x8002: stage1 checks it before jumping */
+1:	cli
 	xorw %ax, %ax
 	movw %ax, %ds
 	movw %ax, %es

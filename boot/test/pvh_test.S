@@ -4,7 +4,8 @@
  * in the higher half with low physical load addresses (like the kernel),
  * with a Xen PHYS32_ENTRY note. Its 32-bit entry checks what a PVH loader
  * must provide and reports on COM1, then exits through isa-debug-exit:
- *   "pvh-test: ok"            code PVH_TEST_PASS (QEMU status 85)
+ *   "pvh-test: ok"            code PVH_TEST_PASS (QEMU status 85), then
+ *   "pvh-test: entry tsc 0x<hex>" (the TSC at entry, for boot timing)
  *   "pvh-test: FAIL <check>"  code PVH_TEST_FAIL (QEMU status 87)
  * Checks: protected mode with paging and interrupts off; %ebx -> start
  * info with magic 0x336ec578, version >= 1, a memmap with usable RAM of at
@@ -33,8 +34,11 @@
 	.code32
 	.globl pvh_test_entry
 pvh_test_entry:
-	movl $PA(stack_top), %esp
 	movl %ebx, %esi
+	rdtsc /* guest TSC at entry: under TCG, host cycles since the VM started */
+	movl %eax, PA(entry_tsc)
+	movl %edx, PA(entry_tsc) + 4
+	movl $PA(stack_top), %esp
 
 	movl %cr0, %eax
 	testl $0x80000000, %eax
@@ -114,6 +118,12 @@ pvh_test_entry:
 
 	movl $PA(msg_ok), %esi
 	call puts
+	movl PA(entry_tsc) + 4, %eax
+	call puthex
+	movl PA(entry_tsc), %eax
+	call puthex
+	movl $PA(msg_nl), %esi
+	call puts
 	movl $PVH_TEST_PASS, %eax
 	jmp exit
 
@@ -164,9 +174,24 @@ puts:
 	jmp 6b
 7:	ret
 
+/* puthex(%eax): 8 hex digits to COM1 */
+puthex:
+	movl %eax, %ebx
+	movl $8, %ecx
+	movw $0x3f8, %dx
+8:	roll $4, %ebx
+	movl %ebx, %eax
+	andl $0xf, %eax
+	movb PA(hexdigits)(%eax), %al
+	outb %al, %dx
+	loop 8b
+	ret
+
 	.section .rodata
 msg_ok:
-	.asciz "pvh-test: ok\n"
+	.asciz "pvh-test: ok\npvh-test: entry tsc 0x"
+hexdigits:
+	.ascii "0123456789abcdef"
 msg_fail:
 	.asciz "pvh-test: FAIL "
 msg_nl:
@@ -185,6 +210,8 @@ blob_end:
 
 	.section .bss
 	.balign 16
+entry_tsc:
+	.quad 0
 bss_start:
 	.skip 16384
 bss_end:
