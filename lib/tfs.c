@@ -256,15 +256,18 @@ void tfs_close(struct tfs *fs)
 
 	if (!fs)
 		return;
+	/* two passes: unlink while every node is alive, then free */
 	if (fs->root && !fs->root->tfs_idx)
 		tfs_value_release(fs->root);
 	for (i = 0; i < fs->dict.count; i++)
-		if (fs->dict.ents[i].val)
-			tfs_value_release(fs->dict.ents[i].val);
+		tfs_value_detach(fs->dict.ents[i].val);
+	for (i = 0; i < fs->dict.count; i++)
+		value_free(fs->dict.ents[i].val);
 	tfs_dict_free(&fs->dict);
 	tfs_log_free(&fs->log);
 	tfs_space_free_all(&fs->space);
 	tfs_buf_free(&fs->enc);
+	lib_free(fs->old_exts);
 	lib_free(fs);
 }
 

@@ -90,5 +90,8 @@ u64 tfs_end_sector(const struct tfs *fs);
  * already in the log, as one attribute record (the kernel's write path).
  * val's ownership passes to the tree. -EROFS on a read-only volume. */
 int tfs_set(struct tfs *fs, struct value *t, const struct symbol *key, struct value *val);
+/* rewrite the log as one whole-tree record in a new chain; the switch is
+ * committed by the next tfs_flush (a single-sector write of sector 0) */
+int tfs_compact(struct tfs *fs);
 
 #endif

@@ -302,7 +302,7 @@ static void tfs_detach_numbered(struct value *v)
 
 			if (!c)
 				continue;
-			if (c->tfs_idx)
+			if (c->tfs_idx || (c->flags & TFS_VF_KEEP))
 				v->tup.ents[i].val = NULL;
 			else
 				tfs_detach_numbered(c);
@@ -313,12 +313,18 @@ static void tfs_detach_numbered(struct value *v)
 
 			if (!c)
 				continue;
-			if (c->tfs_idx)
+			if (c->tfs_idx || (c->flags & TFS_VF_KEEP))
 				v->vec.items[i] = NULL;
 			else
 				tfs_detach_numbered(c);
 		}
 	}
+}
+
+void tfs_value_detach(struct value *v)
+{
+	if (v)
+		tfs_detach_numbered(v);
 }
 
 void tfs_value_release(struct value *v)
@@ -327,6 +333,31 @@ void tfs_value_release(struct value *v)
 		return;
 	tfs_detach_numbered(v);
 	value_free(v);
+}
+
+static void tfs_value_keep(struct value *v, bool on)
+{
+	u32 i, n;
+
+	if (!v || (v->type != VALUE_TUPLE && v->type != VALUE_VECTOR))
+		return;
+	if (on)
+		v->flags |= TFS_VF_KEEP;
+	else
+		v->flags &= ~TFS_VF_KEEP;
+	n = v->type == VALUE_TUPLE ? v->tup.count : v->vec.count;
+	for (i = 0; i < n; i++)
+		tfs_value_keep(v->type == VALUE_TUPLE ? v->tup.ents[i].val : v->vec.items[i], on);
+}
+
+void tfs_value_mark_keep(struct value *v)
+{
+	tfs_value_keep(v, true);
+}
+
+void tfs_value_clear_keep(struct value *v)
+{
+	tfs_value_keep(v, false);
 }
 
 int tfs_tuple_put(struct value *t, const struct symbol *key, struct value *val)

@@ -124,10 +124,20 @@ void tfs_encode_eav(struct tfs_buf *b, struct tfs_dict *d, struct value *e,
 int tfs_decode_record(struct tfs_dict *d, const u8 *rec, size_t len,
 		      struct tfs_codec_err *err);
 
-/* detach numbered descendants (the dictionary owns them) reachable through
- * unnumbered containers, then free v (which must not be numbered itself
+/* a value flag: this node is kept by a log rewrite (lib/tfs_write.c) */
+#define TFS_VF_KEEP 0x20000000u
+
+/* detach numbered (dictionary-owned) or TFS_VF_KEEP descendants reachable
+ * through other containers, then free v (which must not be numbered itself
  * unless the caller is the dictionary owner freeing it) */
 void tfs_value_release(struct value *v);
+/* only the detaching part: null v's links to numbered/KEEP descendants
+ * (through unnumbered containers). Freeing a whole dictionary: detach every
+ * node first (all still alive), then value_free each. */
+void tfs_value_detach(struct value *v);
+/* set / clear TFS_VF_KEEP on every tuple and vector of a tree */
+void tfs_value_mark_keep(struct value *v);
+void tfs_value_clear_keep(struct value *v);
 
 /* tuple_set that never frees val on failure and frees an unnumbered old
  * value (numbered ones stay with the dictionary). -ENOMEM, -EINVAL. */

@@ -69,6 +69,9 @@ struct tfs {
 	struct value *pend_file; /* file with changes not yet logged */
 	u64 next_extend; /* pre-reserved log extension, 0 if none */
 	int failed;	 /* sticky write failure (-errno) */
+	/* after a log rewrite, the old chain until extension 0 is rewritten */
+	struct tfs_range *old_exts;
+	u32 old_nexts;
 	struct tfs_msg *msg;
 };
 
