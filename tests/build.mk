@@ -9,6 +9,8 @@
 # every $(BUILD)/tests/test_* binary.
 
 UNIT_TESTS += test_value
+UNIT_TESTS += test_tfs_codec
+UNIT_TESTS += test_tfs
 
 UNIT_HOST_ALLOC := $(BUILD)/host/tools/common/host_alloc.o
 UNIT_TEST_BINS = $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
