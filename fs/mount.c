@@ -1,29 +1,251 @@
 /*
- * fs/mount.c - finds the rootfs on the block devices, mounts it read-only
- * with the lib/ TFS core, exposes the root tuple as config, and writes the
- * KLOG area at shutdown (skeleton). Layer: fs. Callers: kernel/init.c
- * (fs_init), kernel/exit.c (fs_shutdown), everyone (config_*).
+ * fs/mount.c - finds the rootfs and mounts it: for each block device, read
+ * sector 0, image_parse_mbr (lib/image.c) gives the rootfs partition (or
+ * the whole disk for a bare TFS volume) and the KLOG area; tfs_open
+ * (lib/tfs.c) reads the volume through a struct tfs_dev over the
+ * blockdev with a small sector cache (4 KiB blocks, LRU; large reads go
+ * straight to the device). The root tuple is the config (manifest).
+ * fs_shutdown writes the KLOG area (exit code + console tail) and
+ * flushes the disk.
+ * Layer: fs. Callers: kernel/init.c (fs_init), kernel/exit.c
+ * (fs_shutdown), everyone (config_root, config_flag).
  */
-#include "kernel/kernel.h"
+#include "fs/vfs.h"
+#include "lib/image.h"
+#include "lib/tfs.h"
 #include "lib/value.h"
+
+#define CACHE_BLOCK_SECTORS 8 /* 4 KiB */
+#define CACHE_ENTRIES 64
+#define CACHE_DIRECT_SECTORS 16 /* reads this big bypass the cache */
+
+struct cache_ent {
+	u64 block; /* block number from the volume start */
+	u64 stamp; /* LRU clock, 0 = empty */
+	u32 sectors; /* valid sectors (short at the end of the disk) */
+	u8 *data;
+};
+
+struct rootdev {
+	struct blockdev *bd;
+	u64 base;    /* volume start on the device, sectors */
+	u64 sectors; /* volume size */
+	u64 clock;
+	u64 hits, misses, direct;
+	struct cache_ent ents[CACHE_ENTRIES];
+};
+
+static struct rootdev rootdev;
+static struct tfs *root_fs;
+static struct value *root_tuple;
+static struct blockdev *klog_bd;
+static u64 klog_lba;
+
+static struct cache_ent *cache_get(struct rootdev *rd, u64 block, int *err)
+{
+	struct cache_ent *victim = &rd->ents[0];
+	u64 first = block * CACHE_BLOCK_SECTORS;
+	u32 n;
+
+	for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
+		struct cache_ent *e = &rd->ents[i];
+
+		if (e->stamp && e->block == block) {
+			e->stamp = ++rd->clock;
+			rd->hits++;
+			return e;
+		}
+		if (e->stamp < victim->stamp)
+			victim = e;
+	}
+	rd->misses++;
+	if (!victim->data) {
+		victim->data = kmalloc(CACHE_BLOCK_SECTORS * 512);
+		if (!victim->data) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+	}
+	victim->stamp = 0;
+	n = (u32)MIN((u64)CACHE_BLOCK_SECTORS, rd->sectors - first);
+	*err = rd->bd->read(rd->bd, victim->data, rd->base + first, n);
+	if (*err)
+		return NULL;
+	victim->block = block;
+	victim->sectors = n;
+	victim->stamp = ++rd->clock;
+	return victim;
+}
+
+static int rootdev_read(void *ctx, void *buf, u64 sector, u32 count)
+{
+	struct rootdev *rd = ctx;
+	u8 *out = buf;
+	int err = 0;
+
+	if (sector > rd->sectors || count > rd->sectors - sector)
+		return -EIO;
+	if (count >= CACHE_DIRECT_SECTORS) {
+		rd->direct++;
+		return rd->bd->read(rd->bd, buf, rd->base + sector, count);
+	}
+	while (count) {
+		u64 block = sector / CACHE_BLOCK_SECTORS;
+		u32 off = (u32)(sector % CACHE_BLOCK_SECTORS);
+		u32 n = MIN(count, CACHE_BLOCK_SECTORS - off);
+		struct cache_ent *e = cache_get(rd, block, &err);
+
+		if (!e)
+			return err;
+		memcpy(out, e->data + off * 512, n * 512);
+		out += n * 512;
+		sector += n;
+		count -= n;
+	}
+	return 0;
+}
+
+static int fs_try_mount(struct blockdev *bd)
+{
+	struct image_layout lay;
+	struct tfs_dev dev;
+	struct tfs_msg msg;
+	u8 *sector0;
+	u64 t0 = clock_now_ns();
+	int err;
+
+	if (bd->sectors == 0)
+		return -ENODEV;
+	sector0 = kmalloc(512);
+	if (!sector0)
+		return -ENOMEM;
+	err = bd->read(bd, sector0, 0, 1);
+	if (err) {
+		kprintf("fs: %s: cannot read sector 0: %s\n", bd->name, errno_name(err));
+		goto out_free;
+	}
+	err = image_parse_mbr(sector0, bd->sectors, &lay);
+	if (err) {
+		kprintf("fs: %s: bad partition table (rootfs partition missing, past the end "
+			"of the disk, or overlapping)\n",
+			bd->name);
+		goto out_free;
+	}
+	memset(&rootdev, 0, sizeof(rootdev));
+	rootdev.bd = bd;
+	rootdev.base = lay.root_lba;
+	rootdev.sectors = lay.root_sectors;
+	dev.ctx = &rootdev;
+	dev.read = rootdev_read;
+	dev.write = NULL; /* read-only until the TFS write path lands */
+	dev.sectors = lay.root_sectors;
+	msg.text[0] = 0;
+	err = tfs_open(&dev, &root_fs, &msg);
+	if (err) {
+		kprintf("fs: %s: rootfs at sector %llu (%llu sectors) is not a usable TFS "
+			"volume: %s (%s)\n",
+			bd->name, (unsigned long long)lay.root_lba,
+			(unsigned long long)lay.root_sectors, msg.text[0] ? msg.text : "?",
+			errno_name(err));
+		root_fs = NULL;
+		goto out_free;
+	}
+	root_tuple = tfs_root(root_fs);
+	if (!root_tuple || root_tuple->type != VALUE_TUPLE) {
+		kprintf("fs: %s: rootfs root is not a tuple\n", bd->name);
+		err = -EUCLEAN;
+		goto out_close;
+	}
+	err = vfs_mount_root(root_fs, root_tuple);
+	if (err) {
+		kprintf("fs: %s: cannot set up the VFS: %s\n", bd->name, errno_name(err));
+		goto out_close;
+	}
+	if (lay.has_mbr && lay.klog_lba) {
+		klog_bd = bd;
+		klog_lba = lay.klog_lba;
+	}
+	klog("fs: mounted %s%s: label \"%s\", %llu sectors, %llu us (cache %llu hit %llu "
+	     "miss %llu direct)",
+	     bd->name, lay.has_mbr ? " partition 2" : "", tfs_label(root_fs),
+	     (unsigned long long)lay.root_sectors,
+	     (unsigned long long)((clock_now_ns() - t0) / 1000), (unsigned long long)rootdev.hits,
+	     (unsigned long long)rootdev.misses, (unsigned long long)rootdev.direct);
+	kfree(sector0);
+	return 0;
+
+out_close:
+	tfs_close(root_fs);
+	root_fs = NULL;
+	root_tuple = NULL;
+out_free:
+	kfree(sector0);
+	return err;
+}
 
 int fs_init(void)
 {
-	return -ENODEV;
+	struct blockdev *bd;
+	int err = -ENODEV;
+	unsigned i;
+
+	for (i = 0; (bd = blockdev_get(i)) != NULL; i++) {
+		err = fs_try_mount(bd);
+		if (!err)
+			return 0;
+	}
+	if (i == 0)
+		kprintf("fs: no disk found (the rootfs must be a virtio-blk device)\n");
+	else
+		kprintf("fs: no usable root filesystem on %u disk%s\n", i, i == 1 ? "" : "s");
+	return err;
 }
 
 struct value *config_root(void)
 {
-	return NULL;
+	return root_tuple;
 }
 
 bool config_flag(const char *key)
 {
-	struct value *root = config_root();
+	return root_tuple ? value_flag(root_tuple, key) : false;
+}
 
-	return root ? value_flag(root, key) : false;
+/* the KLOG area: header + the last console output, 8 sectors before the
+ * bootfs partition (lib/image.h); shown by dump -l */
+static void fs_write_klog(int exit_code)
+{
+	u8 *buf = kzalloc(IMAGE_KLOG_SECTORS * IMAGE_SECTOR);
+	struct klog_header *h = (struct klog_header *)buf;
+	int err;
+
+	if (!buf)
+		return;
+	h->magic = KLOG_MAGIC;
+	h->version = 1;
+	random_bytes(&h->boot_id, sizeof(h->boot_id));
+	h->exit_code = exit_code;
+	h->text_len = (u32)console_tail((char *)(buf + sizeof(*h)), KLOG_TEXT_MAX);
+	err = klog_bd->write ? klog_bd->write(klog_bd, buf, klog_lba, IMAGE_KLOG_SECTORS)
+			     : -EROFS;
+	if (err)
+		klog("fs: KLOG write failed: %s", errno_name(err));
+	kfree(buf);
 }
 
 void fs_shutdown(int exit_code)
 {
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	if (klog_bd)
+		fs_write_klog(exit_code);
+	for (unsigned i = 0; blockdev_get(i); i++) {
+		struct blockdev *bd = blockdev_get(i);
+
+		if (bd->flush)
+			bd->flush(bd);
+	}
 }

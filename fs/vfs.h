@@ -1,29 +1,206 @@
 /*
- * fs/vfs.h - the VFS: struct file with an ops table, the fd table of the
- * one process, path resolution. Layer: fs. Callers: sys/sys_file.c,
- * sys/ (ELF loader through kernel.h's vfs_open/vfs_pread), fs/mount.c.
+ * fs/vfs.h - the VFS: nodes (struct vnode: a TFS tuple or a synthetic
+ * /dev or /proc node), open files (struct file with an ops table), the fd
+ * table of the one process, the cwd, path resolution (lib/path.c over
+ * vnodes), stat and directory entries.
+ * Layer: fs. Callers: sys/sys_file*.c (file syscalls), the ELF loader and
+ * mmap (through kernel.h: vfs_open, vfs_pread, vfs_size, fd_get,
+ * file_put), fs/mount.c (vfs_mount_root).
  */
 #ifndef FS_VFS_H
 #define FS_VFS_H
 
 #include "kernel/kernel.h"
+#include "lib/path.h"
 
+struct value;
+struct tfs;
+
+/* ---- Linux ABI values used by the VFS ---- */
+#define O_ACCMODE 0003
+#define O_RDONLY 00
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DSYNC 010000
+#define O_LARGEFILE 0100000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_NOATIME 01000000
+#define O_CLOEXEC 02000000
+#define O_SYNC 04010000
+#define O_PATH 010000000
+#define O_TMPFILE 020200000
+
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+
+#define DT_UNKNOWN 0
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_EACCESS 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_NO_AUTOMOUNT 0x800
+#define AT_EMPTY_PATH 0x1000
+#define AT_STATX_SYNC_TYPE 0x6000
+
+#define FD_MAX 1024 /* RLIMIT_NOFILE as reported by prlimit64 */
+
+/* struct stat, x86-64 */
+struct kstat {
+	u64 st_dev;
+	u64 st_ino;
+	u64 st_nlink;
+	u32 st_mode;
+	u32 st_uid;
+	u32 st_gid;
+	u32 pad0;
+	u64 st_rdev;
+	s64 st_size;
+	s64 st_blksize;
+	s64 st_blocks;
+	u64 st_atime_sec;
+	u64 st_atime_nsec;
+	u64 st_mtime_sec;
+	u64 st_mtime_nsec;
+	u64 st_ctime_sec;
+	u64 st_ctime_nsec;
+	s64 unused[3];
+};
+_Static_assert(sizeof(struct kstat) == 144, "struct stat (x86-64)");
+
+/* ---- nodes ---- */
+enum vnode_kind {
+	VN_NONE = 0,
+	VN_TFS,       /* tfs: a tuple of the rootfs tree */
+	VN_DEV_DIR,   /* /dev */
+	VN_DEV,       /* /dev/<name>: arg = index in the device table */
+	VN_PROC_DIR,  /* /proc */
+	VN_PROC_SELF, /* /proc/self */
+	VN_PROC_LINK, /* /proc/self/{exe,cwd}: arg = which */
+	VN_PROC_FDS,  /* /proc/self/fd */
+	VN_PROC_FD,   /* /proc/self/fd/<arg> */
+};
+
+struct vnode {
+	u32 kind;
+	u32 arg;
+	struct value *tfs;
+};
+
+bool vnode_eq(const struct vnode *a, const struct vnode *b);
+enum path_type vnode_type(const struct vnode *vn);
+u32 vnode_mode(const struct vnode *vn); /* S_IF* | permissions */
+int vnode_stat(const struct vnode *vn, struct kstat *st);
+/* symlink target into buf[size] (NUL-terminated): length or -errno */
+s64 vnode_readlink(const struct vnode *vn, char *buf, size_t size);
+/* entry i of a directory ("." and ".." not included): 1 and the entry,
+ * 0 for a hole to skip, -ENOENT past the end */
+int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
+		 struct vnode *child);
+struct vnode vnode_parent(const struct vnode *dir);
+/* absolute path of vn (parent: the directory it was found in, for
+ * non-directories) into buf[size]; length or -ENAMETOOLONG */
+s64 vnode_path(const struct vnode *vn, const struct vnode *parent, char *buf, size_t size);
+struct vnode vnode_root(void);
+/* at mount: symbols, the parent map, the program node */
+int vnode_setup(struct value *root);
+void vnode_set_program(void); /* after the VFS can resolve paths */
+/* lib/path.c glue */
+void vnode_path_fs(struct path_fs *fs);
+struct path_node vn_to_pn(const struct vnode *vn);
+struct vnode vnode_from_path(struct path_node n);
+
+/* ---- open files ---- */
 struct file;
 
 struct file_ops {
+	/* all buffers are kernel buffers; NULL entries get the usual errno */
 	s64 (*read)(struct file *f, void *kbuf, u64 len);
 	s64 (*write)(struct file *f, const void *kbuf, u64 len);
-	s64 (*pread)(struct file *f, void *kbuf, u64 len, u64 off);
+	s64 (*pread)(struct file *f, void *kbuf, u64 len, u64 off);   /* NULL: ESPIPE */
 	s64 (*pwrite)(struct file *f, const void *kbuf, u64 len, u64 off);
+	s64 (*lseek)(struct file *f, s64 off, int whence);            /* NULL: ESPIPE */
+	s64 (*getdents)(struct file *f, void *kbuf, u64 len);         /* NULL: ENOTDIR */
+	int (*ioctl)(struct file *f, u32 cmd, u64 uarg);              /* NULL: ENOTTY */
 	void (*close)(struct file *f);
 };
 
 struct file {
 	const struct file_ops *ops;
 	u32 refs;
-	int flags;
+	u32 flags; /* open flags (O_ACCMODE, O_APPEND, O_NONBLOCK, O_PATH...) */
 	u64 pos;
+	struct vnode vn;
+	struct vnode parent; /* the directory vn was found in */
 	void *priv;
 };
+
+/* a new file on vn with ops (refs = 1) */
+struct file *file_alloc(const struct file_ops *ops, const struct vnode *vn,
+			const struct vnode *parent, u32 flags);
+struct file *file_get(struct file *f);
+/* kernel.h: void file_put(struct file *f); */
+
+/* ---- resolution and open ---- */
+/* the node at path (kernel string) relative to dirfd (AT_FDCWD or an
+ * open directory); flags PATH_NOFOLLOW */
+int vfs_lookup_at(int dirfd, const char *path, unsigned flags, struct path_result *out);
+int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **out);
+int vfs_stat_file(struct file *f, struct kstat *st);
+
+/* ---- fd table ---- */
+int fd_install(struct file *f, bool cloexec, int min_fd); /* fd or -EMFILE */
+/* kernel.h: struct file *fd_get(int fd); (a reference, or NULL) */
+int fd_close(int fd);
+int fd_dup(int oldfd, int newfd, bool cloexec, bool exact); /* dup2/dup3/F_DUPFD */
+int fd_get_cloexec(int fd);                                 /* 0/1 or -EBADF */
+int fd_set_cloexec(int fd, bool on);
+int fd_each_open(int start); /* next open fd >= start, or -1 */
+
+/* ---- cwd ---- */
+struct vnode vfs_cwd(void);
+int vfs_set_cwd(const struct vnode *dir); /* -ENOTDIR if not a directory */
+
+/* ---- mount glue (fs/mount.c -> fs/vfs.c) ---- */
+int vfs_mount_root(struct tfs *fs, struct value *root);
+struct tfs *vfs_tfs(void);
+
+/* ---- special files (fs/special.c) ---- */
+struct dev_entry {
+	const char *name;
+	u32 mode;                 /* S_IFCHR | 0666, or S_IFLNK | 0777 */
+	u32 rdev;                 /* major << 8 | minor */
+	const char *link;         /* symlink target for S_IFLNK */
+	const struct file_ops *ops;
+};
+extern const struct dev_entry dev_table[];
+extern const unsigned dev_count;
+void console_init_fds(void); /* fds 0, 1, 2 = one console file */
+/* TFS-backed files and directories (fs/vfs.c) */
+extern const struct file_ops dir_file_ops;
 
 #endif

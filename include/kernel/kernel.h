@@ -28,6 +28,9 @@ void kprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* kernel log lines: "[   0.012345] msg"; hidden by the runner unless -v */
 void klog(const char *fmt, ...) PRINTF_LIKE(1, 2);
 NORETURN void panic(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* copy the last <= max bytes of console output (ring of 4 KiB) into buf;
+ * returns the count (fs_shutdown writes them to the KLOG area) */
+size_t console_tail(char *buf, size_t max);
 /* lib/format.c provides snprintf/vsnprintf for kernel and stage2 */
 
 /* ---- kernel/mm: physical pages, heap, kernel mappings ---- */
@@ -119,5 +122,9 @@ int vfs_open(const char *path, int flags, u32 mode, struct file **out);
 s64 vfs_pread(struct file *f, void *kbuf, u64 len, u64 off);
 u64 vfs_size(struct file *f);
 void file_put(struct file *f);
+struct file *fd_get(int fd);             /* a reference (file_put it), NULL if not open */
+/* fs/special.c: ChaCha20 stream seeded from RDRAND (when CPUID has it) +
+ * TSC; backs /dev/urandom, getrandom and AT_RANDOM */
+void random_bytes(void *buf, size_t len);
 
 #endif
