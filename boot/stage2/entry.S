@@ -5,14 +5,16 @@
  *                   loads the GDT, enters 32-bit protected mode, zeroes the
  *                   bss, sets the stack and calls stage2_main(drive).
  *   bios_int        the real-mode thunk: from 32-bit C, drops to real mode,
- *                   runs `int N` with the registers of a struct bios_regs
- *                   and comes back (used for int 13h disk reads, int 15h
- *                   E820; callers in disk.c and mem.c).
+ *                   runs `int N` (N = 10h, 13h or 15h) with the registers
+ *                   of a struct bios_regs and comes back (int 13h disk
+ *                   reads, int 15h E820; callers in disk.c and mem.c).
  *   exception stubs vectors 0-31 -> stage2_fault() (fault.c), so a loader bug
  *                   prints a message instead of triple-faulting.
  *   pvh_jump        the PVH hand-off (pvh.c): %ebx = start info, jump.
  * Everything in .text16/.data16 sits in the first 64 KiB (boot/boot.ld) so
- * real-mode code reaches it with segment 0. docs/boot.md has the memory map.
+ * real-mode code reaches it with segment 0; .data16 starts on its own page
+ * so the thunk's data writes never hit a page holding code (TCG would
+ * retranslate that page on every write). docs/boot.md has the memory map.
  */
 #include "boot/stage2/layout.h"
 
@@ -73,8 +75,22 @@ bios_int:
 	pushl %esi
 	pushl %edi
 	cld
+	/* pick the `int N` stub (no self-modifying code: under TCG a write
+	 * next to translated code costs a retranslation) */
 	movl 20(%esp), %eax
-	movb %al, int_patch + 1 /* self-modifying: the far jumps below flush */
+	movl $int_10, %edx
+	cmpl $0x10, %eax
+	je 1f
+	movl $int_13, %edx
+	cmpl $0x13, %eax
+	je 1f
+	movl $int_15, %edx
+	cmpl $0x15, %eax
+	je 1f
+	movl 24(%esp), %esi /* another vector: refuse with CF set */
+	orl $1, BR_EFLAGS(%esi)
+	jmp 5f
+1:	movw %dx, thunk_target
 	movl 24(%esp), %esi
 	movl %esi, thunk_user_regs
 	movl $thunk_regs, %edi
@@ -115,9 +131,13 @@ bios_int:
 	pushw thunk_regs + BR_DS
 	popw %ds
 	sti
-int_patch:
-	int $0
-	cli
+	jmpw *%cs:thunk_target
+int_10:	int $0x10
+	jmp 6f
+int_13:	int $0x13
+	jmp 6f
+int_15:	int $0x15
+6:	cli
 	pushfl
 	pushw %ds
 	pushl %eax
@@ -155,7 +175,7 @@ int_patch:
 	movl thunk_user_regs, %edi
 	movl $BIOS_REGS_WORDS, %ecx
 	rep movsl
-	popl %edi
+5:	popl %edi
 	popl %esi
 	popl %ebx
 	popl %ebp
@@ -184,9 +204,9 @@ exc_common:
 	movw %ax, %es
 	pushl %esp
 	call stage2_fault
-5:	cli
+7:	cli
 	hlt
-	jmp 5b
+	jmp 7b
 
 /* table of the 32 stub addresses, for fault.c to build the IDT */
 	.section .data16, "aw"
@@ -251,6 +271,8 @@ thunk_saved_esp:
 	.long 0
 thunk_user_regs:
 	.long 0
+thunk_target:
+	.word 0
 	.globl thunk_regs
 thunk_regs:
 	.fill BIOS_REGS_WORDS, 4, 0
