@@ -28,7 +28,7 @@ static int open_data(const char *rel)
 
 static void test_dup(void)
 {
-	char buf[16] = { 0 };
+	char buf[16] = {0};
 	int a, b, c, d, r;
 
 	a = open_data("hello.txt");
@@ -57,8 +57,7 @@ static void test_dup(void)
 	CHECK_RET("dup2_replaces", dup2(a, b), b);
 	lseek(a, 0, SEEK_SET);
 	memset(buf, 0, sizeof(buf));
-	CHECK("dup2_replaced_reads", read(b, buf, 5) == 5 && !memcmp(buf, "hello", 5), "'%s'",
-	      buf);
+	CHECK("dup2_replaced_reads", read(b, buf, 5) == 5 && !memcmp(buf, "hello", 5), "'%s'", buf);
 	CHECK_ERR("dup2_bad_old", dup2(999, 51), EBADF);
 	CHECK_ERR("dup2_bad_new", dup2(a, -1), EBADF);
 
@@ -93,7 +92,7 @@ static void test_dup(void)
 
 static void test_cwd(void)
 {
-	char cwd[512], sub[600], buf[32] = { 0 };
+	char cwd[512], sub[600], buf[32] = {0};
 	struct stat s1, s2;
 	const char *want = getenv("EXPECT_CWD");
 	int fd, dfd;
@@ -105,8 +104,9 @@ static void test_cwd(void)
 	CHECK_RET("chdir", chdir(dd), 0);
 	CHECK("getcwd_after_chdir", getcwd(cwd, sizeof(cwd)) && cwd[0] == '/', "%s",
 	      strerror(errno));
-	CHECK("getcwd_is_dot", stat(cwd, &s1) == 0 && stat(".", &s2) == 0 &&
-				       s1.st_ino == s2.st_ino && s1.st_dev == s2.st_dev,
+	CHECK("getcwd_is_dot",
+	      stat(cwd, &s1) == 0 && stat(".", &s2) == 0 && s1.st_ino == s2.st_ino &&
+		  s1.st_dev == s2.st_dev,
 	      "'%s'", cwd);
 	fd = open("hello.txt", O_RDONLY);
 	CHECK("open_relative", fd >= 0 && read(fd, buf, 5) == 5 && !memcmp(buf, "hello", 5),

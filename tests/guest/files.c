@@ -41,7 +41,7 @@ static unsigned char pattern_byte(size_t i)
 
 static void test_read(void)
 {
-	char buf[64] = { 0 };
+	char buf[64] = {0};
 	struct iovec iov[2];
 	char a[5], b[8];
 	int fd = open(p("hello.txt"), O_RDONLY);
@@ -58,8 +58,8 @@ static void test_read(void)
 	CHECK_RET("pread_past_end", pread(fd, buf, 5, 100), 0);
 	CHECK_ERR("pread_negative", pread(fd, buf, 5, -1), EINVAL);
 	lseek(fd, 0, SEEK_SET);
-	iov[0] = (struct iovec){ a, sizeof(a) };
-	iov[1] = (struct iovec){ b, sizeof(b) };
+	iov[0] = (struct iovec){a, sizeof(a)};
+	iov[1] = (struct iovec){b, sizeof(b)};
 	CHECK_RET("readv", readv(fd, iov, 2), 13);
 	CHECK("readv_contents", !memcmp(a, "hello", 5) && !memcmp(b, ", world\n", 8),
 	      "got '%.5s' '%.8s'", a, b);
@@ -81,14 +81,14 @@ static void test_read(void)
 	close(fd);
 	fd = open(p("./sub//deeper/../nested.txt"), O_RDONLY);
 	memset(buf, 0, sizeof(buf));
-	CHECK("dotdot_path", fd >= 0 && read(fd, buf, sizeof(buf)) == 12 &&
-				     !strcmp(buf, "nested file\n"),
+	CHECK("dotdot_path",
+	      fd >= 0 && read(fd, buf, sizeof(buf)) == 12 && !strcmp(buf, "nested file\n"),
 	      "fd %d '%s'", fd, buf);
 	close(fd);
 	fd = open(p("link.txt"), O_RDONLY);
 	memset(buf, 0, sizeof(buf));
-	CHECK("open_symlink", fd >= 0 && read(fd, buf, sizeof(buf)) == 13 &&
-				      !strcmp(buf, "hello, world\n"),
+	CHECK("open_symlink",
+	      fd >= 0 && read(fd, buf, sizeof(buf)) == 13 && !strcmp(buf, "hello, world\n"),
 	      "fd %d '%s'", fd, buf);
 	close(fd);
 
@@ -107,7 +107,7 @@ static void test_read(void)
 	CHECK_ERR("read_efault", read(fd, GT_BAD, 10), EFAULT);
 	CHECK_ERR("read_efault_noncanonical", read(fd, GT_NONCANON_ADDR, 10), EFAULT);
 	CHECK_ERR("read_efault_kernel", read(fd, GT_KERNEL_ADDR, 10), EFAULT);
-	iov[0] = (struct iovec){ GT_BAD, 4 };
+	iov[0] = (struct iovec){GT_BAD, 4};
 	CHECK_ERR("readv_efault", readv(fd, iov, 1), EFAULT);
 	CHECK_ERR("readv_bad_iov", readv(fd, GT_BAD, 1), EFAULT);
 	close(fd);
@@ -155,8 +155,8 @@ static void test_pattern(void)
 		munmap(m, PATTERN_SIZE);
 	}
 	m = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE, fd, 8192);
-	CHECK("mmap_file_offset", m != MAP_FAILED && m[0] == pattern_byte(8192) &&
-					  m[5000] == pattern_byte(8192 + 5000),
+	CHECK("mmap_file_offset",
+	      m != MAP_FAILED && m[0] == pattern_byte(8192) && m[5000] == pattern_byte(8192 + 5000),
 	      "%s", m == MAP_FAILED ? strerror(errno) : "wrong bytes");
 	if (m != MAP_FAILED)
 		munmap(m, 8192);
@@ -168,7 +168,7 @@ static void test_pattern(void)
 
 static void test_lseek(void)
 {
-	char buf[32] = { 0 };
+	char buf[32] = {0};
 	int fd = open(p("hello.txt"), O_RDONLY);
 
 	CHECK_RET("lseek_set", lseek(fd, 5, SEEK_SET), 5);
@@ -256,23 +256,20 @@ static void test_stat(void)
 	r = syscall(SYS_newfstatat, fd, "", &st, AT_EMPTY_PATH);
 	check_stat_file("newfstatat_empty_path", &st, r, 13);
 	CHECK_ERR("newfstatat_empty_no_flag", syscall(SYS_newfstatat, fd, "", &st, 0), ENOENT);
-	CHECK_ERR("newfstatat_relative_on_file", syscall(SYS_newfstatat, fd, "x", &st, 0),
-		  ENOTDIR);
+	CHECK_ERR("newfstatat_relative_on_file", syscall(SYS_newfstatat, fd, "x", &st, 0), ENOTDIR);
 	close(fd);
-	CHECK_ERR("newfstatat_bad_dirfd", syscall(SYS_newfstatat, 999, "hello.txt", &st, 0),
-		  EBADF);
+	CHECK_ERR("newfstatat_bad_dirfd", syscall(SYS_newfstatat, 999, "hello.txt", &st, 0), EBADF);
 
 	memset(&sx, 0xff, sizeof(sx));
 	r = syscall(SYS_statx, dfd, "pattern.bin", 0, 0x7ff /* STATX_BASIC_STATS */, &sx);
-	CHECK("statx", r == 0 && (sx.mask & 0x200 /* STATX_SIZE */) && sx.size == PATTERN_SIZE &&
-			       S_ISREG(sx.mode),
-	      "ret %d mask %x size %llu mode %o", r, sx.mask, (unsigned long long)sx.size,
-	      sx.mode);
+	CHECK("statx",
+	      r == 0 && (sx.mask & 0x200 /* STATX_SIZE */) && sx.size == PATTERN_SIZE &&
+		  S_ISREG(sx.mode),
+	      "ret %d mask %x size %llu mode %o", r, sx.mask, (unsigned long long)sx.size, sx.mode);
 	r = syscall(SYS_statx, dfd, "link.txt", AT_SYMLINK_NOFOLLOW, 0x7ff, &sx);
 	CHECK("statx_nofollow", r == 0 && S_ISLNK(sx.mode) && sx.size == 9, "ret %d mode %o", r,
 	      sx.mode);
-	CHECK_ERR("statx_efault", syscall(SYS_statx, dfd, "hello.txt", 0, 0x7ff, GT_BAD),
-		  EFAULT);
+	CHECK_ERR("statx_efault", syscall(SYS_statx, dfd, "hello.txt", 0, 0x7ff, GT_BAD), EFAULT);
 	CHECK_ERR("statx_missing", syscall(SYS_statx, dfd, "missing", 0, 0x7ff, &sx), ENOENT);
 	close(dfd);
 }
@@ -285,9 +282,8 @@ struct gt_dirent64 {
 	char name[];
 };
 
-static const char *const want_names[] = { ".",		 "..",	     "empty",	  "emptydir",
-					  "hello.txt",	 "lines.txt", "link.txt", "pattern.bin",
-					  "sub" };
+static const char *const want_names[] = {
+    ".", "..", "empty", "emptydir", "hello.txt", "lines.txt", "link.txt", "pattern.bin", "sub"};
 
 static void test_getdents(void)
 {
@@ -378,9 +374,8 @@ static void test_readlink_access(void)
 	CHECK_ERR("access_bad_mode", access(p("hello.txt"), 0x100), EINVAL);
 	CHECK_RET("faccessat", syscall(SYS_faccessat, dfd, "hello.txt", R_OK), 0);
 	CHECK_ERR("faccessat_missing", syscall(SYS_faccessat, dfd, "missing", R_OK), ENOENT);
-	CHECK_RET("faccessat2", syscall(439 /* faccessat2 */, dfd, "link.txt", R_OK,
-					AT_SYMLINK_NOFOLLOW),
-		  0);
+	CHECK_RET("faccessat2",
+		  syscall(439 /* faccessat2 */, dfd, "link.txt", R_OK, AT_SYMLINK_NOFOLLOW), 0);
 	CHECK_ERR("faccessat2_bad_flags", syscall(439, dfd, "hello.txt", R_OK, 0x1), EINVAL);
 	close(dfd);
 }
@@ -439,7 +434,7 @@ static void test_special(const char *argv0)
 	base = strrchr(argv0, '/') ? strrchr(argv0, '/') + 1 : argv0;
 	CHECK("proc_self_exe_readlink",
 	      n > 0 && link[0] == '/' && (size_t)n > strlen(base) &&
-		      !strcmp(link + n - strlen(base), base) && link[n - strlen(base) - 1] == '/',
+		  !strcmp(link + n - strlen(base), base) && link[n - strlen(base) - 1] == '/',
 	      "'%s' for argv[0] '%s'", link, argv0);
 	fd = open("/proc/self/exe", O_RDONLY);
 	memset(buf, 0, 4);
@@ -453,7 +448,7 @@ static void test_special(const char *argv0)
 
 static void test_writev_stdout(void)
 {
-	struct iovec iov[3] = { { "ok ", 3 }, { "writev_stdout", 13 }, { "\n", 1 } };
+	struct iovec iov[3] = {{"ok ", 3}, {"writev_stdout", 13}, {"\n", 1}};
 	ssize_t n;
 
 	fflush(stdout);

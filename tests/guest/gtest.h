@@ -32,7 +32,7 @@ static inline void gt_init(void)
 }
 
 static inline int gt_check(const char *name, int ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static inline int gt_check(const char *name, int ok, const char *fmt, ...)
 {
@@ -56,21 +56,21 @@ static inline int gt_check(const char *name, int ok, const char *fmt, ...)
 #define CHECK(name, cond, ...) gt_check(name, !!(cond), __VA_ARGS__)
 
 /* a call that must fail with errno e (ret is its return value) */
-#define CHECK_ERR(name, ret, e)                                                              \
-	do {                                                                                 \
-		long gt_r = (long)(ret);                                                     \
-		int gt_e = errno;                                                            \
-		gt_check(name, gt_r == -1 && gt_e == (e), "expected -1/%s, got %ld/%s", #e,  \
-			 gt_r, gt_r == -1 ? strerror(gt_e) : "no error");                    \
+#define CHECK_ERR(name, ret, e)                                                                    \
+	do {                                                                                       \
+		long gt_r = (long)(ret);                                                           \
+		int gt_e = errno;                                                                  \
+		gt_check(name, gt_r == -1 && gt_e == (e), "expected -1/%s, got %ld/%s", #e, gt_r,  \
+			 gt_r == -1 ? strerror(gt_e) : "no error");                                \
 	} while (0)
 
 /* a call that must succeed with ret == want */
-#define CHECK_RET(name, ret, want)                                                           \
-	do {                                                                                 \
-		long gt_r = (long)(ret), gt_w = (long)(want);                                \
-		int gt_e = errno;                                                            \
-		gt_check(name, gt_r == gt_w, "expected %ld, got %ld (%s)", gt_w, gt_r,       \
-			 gt_r == -1 ? strerror(gt_e) : "no error");                          \
+#define CHECK_RET(name, ret, want)                                                                 \
+	do {                                                                                       \
+		long gt_r = (long)(ret), gt_w = (long)(want);                                      \
+		int gt_e = errno;                                                                  \
+		gt_check(name, gt_r == gt_w, "expected %ld, got %ld (%s)", gt_w, gt_r,             \
+			 gt_r == -1 ? strerror(gt_e) : "no error");                                \
 	} while (0)
 
 static inline void gt_skip(const char *name, const char *why)
@@ -91,8 +91,8 @@ static inline void *gt_ptr(unsigned long v)
 	__asm__("" : "+r"(v)); /* hide the value from the compiler's checks */
 	return (void *)v;
 }
-#define GT_BAD gt_ptr(1)
-#define GT_KERNEL_ADDR gt_ptr(0xffffffff80000000ul)
+#define GT_BAD		 gt_ptr(1)
+#define GT_KERNEL_ADDR	 gt_ptr(0xffffffff80000000ul)
 #define GT_NONCANON_ADDR gt_ptr(0x8000000000000000ul)
 
 /* environment flags set by the suite for runs under monos */

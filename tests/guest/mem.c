@@ -62,8 +62,7 @@ static void test_mmap(void)
 	long r;
 
 	p = mmap(NULL, 16 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!CHECK("mmap_anon", p != MAP_FAILED && ((uintptr_t)p % PG) == 0, "%s",
-		   strerror(errno)))
+	if (!CHECK("mmap_anon", p != MAP_FAILED && ((uintptr_t)p % PG) == 0, "%s", strerror(errno)))
 		return;
 	CHECK("mmap_anon_zero", all_bytes(p, 16 * PG, 0), "not zero-filled");
 	for (size_t i = 0; i < 16 * PG; i++)
@@ -73,24 +72,26 @@ static void test_mmap(void)
 		r &= p[i] == (unsigned char)(i * 13);
 	CHECK("mmap_anon_readback", r, "pattern mismatch");
 	CHECK_RET("munmap_middle", munmap(p + 4 * PG, 4 * PG), 0);
-	CHECK("munmap_keeps_rest", p[0] == 0 && p[8 * PG] == (unsigned char)(8 * PG * 13),
-	      "%d %d", p[0], p[8 * PG]);
+	CHECK("munmap_keeps_rest", p[0] == 0 && p[8 * PG] == (unsigned char)(8 * PG * 13), "%d %d",
+	      p[0], p[8 * PG]);
 	CHECK_ERR("write_from_unmapped", write(1, p + 5 * PG, 10), EFAULT);
-	q = mmap(p + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-		 -1, 0);
+	q = mmap(p + 4 * PG, 4 * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	CHECK("mmap_fixed_hole", q == p + 4 * PG && all_bytes(q, 4 * PG, 0), "got %p want %p", q,
 	      p + 4 * PG);
 	q = mmap(p, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	CHECK("mmap_fixed_replaces", q == p && p[0] == 0 && p[1] == 0 && p[PG + 1] == (unsigned char)((PG + 1) * 13),
+	CHECK("mmap_fixed_replaces",
+	      q == p && p[0] == 0 && p[1] == 0 && p[PG + 1] == (unsigned char)((PG + 1) * 13),
 	      "got %p", q);
 	CHECK_RET("munmap", munmap(p, 16 * PG), 0);
 	CHECK_RET("munmap_again_ok", munmap(p, 16 * PG), 0);
 
 	CHECK_ERR("mmap_zero_len", mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
 		  EINVAL);
-	CHECK_ERR("mmap_fixed_unaligned",
-		  mmap((void *)0x100001, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
-		  EINVAL);
+	CHECK_ERR(
+	    "mmap_fixed_unaligned",
+	    mmap((void *)0x100001, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+	    EINVAL);
 	CHECK_ERR("mmap_no_type", mmap(NULL, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL);
 	CHECK_ERR("munmap_unaligned", syscall(SYS_munmap, 0x100001, PG), EINVAL);
 	CHECK_ERR("munmap_zero_len", syscall(SYS_munmap, 0x100000, 0), EINVAL);
@@ -101,8 +102,9 @@ static void test_mmap(void)
 		p[0] = 1;
 		p[(32ul << 20) + 5] = 2;
 		p[(64ul << 20) - 1] = 3;
-		CHECK("mmap_large_touch", p[0] == 1 && p[(32ul << 20) + 5] == 2 &&
-						  p[(64ul << 20) - 1] == 3 && p[PG] == 0,
+		CHECK("mmap_large_touch",
+		      p[0] == 1 && p[(32ul << 20) + 5] == 2 && p[(64ul << 20) - 1] == 3 &&
+			  p[PG] == 0,
 		      "bad values");
 		munmap(p, 64ul << 20);
 	}
@@ -152,13 +154,14 @@ static void test_mremap(void)
 	}
 	munmap(blocker, PG);
 	CHECK_ERR("mremap_bad_flags", syscall(SYS_mremap, blocker, PG, 2 * PG, 0x80), EINVAL);
-	CHECK_ERR("mremap_unaligned", syscall(SYS_mremap, 0x100001, PG, 2 * PG, MREMAP_MAYMOVE), EINVAL);
+	CHECK_ERR("mremap_unaligned", syscall(SYS_mremap, 0x100001, PG, 2 * PG, MREMAP_MAYMOVE),
+		  EINVAL);
 }
 
 static void test_madvise(void)
 {
-	unsigned char *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				-1, 0);
+	unsigned char *p =
+	    mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	memset(p, 0xaa, 4 * PG);
 	CHECK_RET("madvise_dontneed", madvise(p + PG, 2 * PG, MADV_DONTNEED), 0);

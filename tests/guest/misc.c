@@ -42,10 +42,10 @@ static void test_ids(void)
 
 	memset(&u, 0, sizeof(u));
 	r = uname(&u);
-	CHECK("uname", r == 0 && u.sysname[0] && u.release[0] >= '0' && u.release[0] <= '9' &&
-			       u.version[0] && !strcmp(u.machine, "x86_64"),
-	      "ret %ld sysname '%s' release '%s' machine '%s'", r, u.sysname, u.release,
-	      u.machine);
+	CHECK("uname",
+	      r == 0 && u.sysname[0] && u.release[0] >= '0' && u.release[0] <= '9' &&
+		  u.version[0] && !strcmp(u.machine, "x86_64"),
+	      "ret %ld sysname '%s' release '%s' machine '%s'", r, u.sysname, u.release, u.machine);
 	CHECK_ERR("uname_efault", syscall(SYS_uname, GT_BAD), EFAULT);
 
 	tid = syscall(SYS_gettid);
@@ -56,7 +56,7 @@ static void test_ids(void)
 	CHECK_RET("gid_egid", getgid(), getegid());
 	CHECK_RET("set_tid_address", syscall(SYS_set_tid_address, &dummy), tid);
 	{
-		long head[3] = { 0, 0, 0 };
+		long head[3] = {0, 0, 0};
 
 		head[0] = (long)head;
 		CHECK_RET("set_robust_list", syscall(SYS_set_robust_list, head, 24), 0);
@@ -75,12 +75,13 @@ static void test_clocks(void)
 	time_t t;
 
 	r = syscall(SYS_clock_gettime, CLOCK_REALTIME, &a);
-	CHECK("clock_realtime", r == 0 && a.tv_sec > 1600000000 && a.tv_nsec >= 0 &&
-				       a.tv_nsec < 1000000000,
+	CHECK("clock_realtime",
+	      r == 0 && a.tv_sec > 1600000000 && a.tv_nsec >= 0 && a.tv_nsec < 1000000000,
 	      "ret %ld %lld.%09ld", r, (long long)a.tv_sec, a.tv_nsec);
 	r = syscall(SYS_gettimeofday, &tv, NULL);
-	CHECK("gettimeofday", r == 0 && llabs((long long)tv.tv_sec - a.tv_sec) <= 2 &&
-				      tv.tv_usec >= 0 && tv.tv_usec < 1000000,
+	CHECK("gettimeofday",
+	      r == 0 && llabs((long long)tv.tv_sec - a.tv_sec) <= 2 && tv.tv_usec >= 0 &&
+		  tv.tv_usec < 1000000,
 	      "ret %ld %lld vs %lld", r, (long long)tv.tv_sec, (long long)a.tv_sec);
 	t = syscall(SYS_time, NULL);
 	CHECK("time", llabs((long long)t - a.tv_sec) <= 2, "%lld vs %lld", (long long)t,
@@ -112,26 +113,26 @@ static void test_clocks(void)
 		  EFAULT);
 	CHECK_ERR("gettimeofday_efault", syscall(SYS_gettimeofday, GT_KERNEL_ADDR, NULL), EFAULT);
 
-	a = (struct timespec){ 0, 20 * 1000000 };
+	a = (struct timespec){0, 20 * 1000000};
 	t0 = mono_ns();
 	r = syscall(SYS_nanosleep, &a, NULL);
 	el = mono_ns() - t0;
 	CHECK("nanosleep_20ms", r == 0 && el >= 20000000 && el < 2000000000ll,
 	      "ret %ld slept %lld ns", r, el);
-	a = (struct timespec){ 0, 2000000000 };
+	a = (struct timespec){0, 2000000000};
 	CHECK_ERR("nanosleep_bad_nsec", syscall(SYS_nanosleep, &a, NULL), EINVAL);
 	CHECK_ERR("nanosleep_efault", syscall(SYS_nanosleep, GT_BAD, NULL), EFAULT);
-	a = (struct timespec){ 0, 10 * 1000000 };
+	a = (struct timespec){0, 10 * 1000000};
 	t0 = mono_ns();
 	r = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &a, NULL);
 	el = mono_ns() - t0;
 	CHECK("clock_nanosleep_rel", r == 0 && el >= 10000000, "ret %ld slept %lld ns", r, el);
 	t0 = mono_ns() + 15000000;
-	a = (struct timespec){ t0 / 1000000000, t0 % 1000000000 };
+	a = (struct timespec){t0 / 1000000000, t0 % 1000000000};
 	r = syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, &a, NULL);
 	el = mono_ns();
 	CHECK("clock_nanosleep_abs", r == 0 && el >= t0, "ret %ld woke %lld ns early", r, t0 - el);
-	a = (struct timespec){ 0, 0 };
+	a = (struct timespec){0, 0};
 	CHECK_RET("nanosleep_zero", syscall(SYS_nanosleep, &a, NULL), 0);
 }
 
@@ -156,8 +157,8 @@ static void test_random_cpu(void)
 
 	CPU_ZERO(&set);
 	r = syscall(SYS_sched_getaffinity, 0, sizeof(set), &set);
-	CHECK("sched_getaffinity", r >= 8 && r <= (long)sizeof(set) && r % 8 == 0 &&
-					   CPU_COUNT(&set) >= 1,
+	CHECK("sched_getaffinity",
+	      r >= 8 && r <= (long)sizeof(set) && r % 8 == 0 && CPU_COUNT(&set) >= 1,
 	      "ret %ld count %d", r, CPU_COUNT(&set));
 	CHECK_ERR("sched_getaffinity_small", syscall(SYS_sched_getaffinity, 0, 1, &set), EINVAL);
 	CHECK_ERR("sched_getaffinity_efault",
@@ -165,9 +166,11 @@ static void test_random_cpu(void)
 
 	memset(&si, 0, sizeof(si));
 	r = sysinfo(&si);
-	CHECK("sysinfo", r == 0 && si.mem_unit >= 1 &&
-				 (unsigned long long)si.totalram * si.mem_unit >= (16ull << 20) &&
-				 si.freeram <= si.totalram && (long)si.uptime >= 0 && (long)si.uptime < 100000000l && si.procs >= 1,
+	CHECK("sysinfo",
+	      r == 0 && si.mem_unit >= 1 &&
+		  (unsigned long long)si.totalram * si.mem_unit >= (16ull << 20) &&
+		  si.freeram <= si.totalram && (long)si.uptime >= 0 &&
+		  (long)si.uptime < 100000000l && si.procs >= 1,
 	      "ret %ld total %lu free %lu unit %u procs %u", r, si.totalram, si.freeram,
 	      si.mem_unit, si.procs);
 	CHECK_ERR("sysinfo_efault", syscall(SYS_sysinfo, GT_BAD), EFAULT);
@@ -188,8 +191,8 @@ static void test_rlimit(void)
 	CHECK("prlimit_set_returns_old", r == 0 && now.rlim_cur == old.rlim_cur, "ret %ld cur %llu",
 	      r, (unsigned long long)now.rlim_cur);
 	r = getrlimit(RLIMIT_NOFILE, &now);
-	CHECK("prlimit_set_reads_back", r == 0 && now.rlim_cur == set.rlim_cur &&
-						now.rlim_max == set.rlim_max,
+	CHECK("prlimit_set_reads_back",
+	      r == 0 && now.rlim_cur == set.rlim_cur && now.rlim_max == set.rlim_max,
 	      "ret %ld cur %llu want %llu", r, (unsigned long long)now.rlim_cur,
 	      (unsigned long long)set.rlim_cur);
 	CHECK_RET("setrlimit_restore", setrlimit(RLIMIT_NOFILE, &old), 0);
@@ -230,9 +233,9 @@ static void test_signals(void)
 	sigemptyset(&sa.sa_mask);
 	memset(&old, 0, sizeof(old));
 	CHECK_RET("sigaction_swap", sigaction(SIGUSR1, &sa, &old), 0);
-	CHECK("sigaction_old", old.sa_handler == h1 && (old.sa_flags & SA_RESTART) &&
-				       sigismember(&old.sa_mask, SIGUSR2) == 1 &&
-				       sigismember(&old.sa_mask, SIGINT) == 0,
+	CHECK("sigaction_old",
+	      old.sa_handler == h1 && (old.sa_flags & SA_RESTART) &&
+		  sigismember(&old.sa_mask, SIGUSR2) == 1 && sigismember(&old.sa_mask, SIGINT) == 0,
 	      "handler %s flags %#x", old.sa_handler == h1 ? "h1" : "other", old.sa_flags);
 	memset(&cur, 0, sizeof(cur));
 	r = sigaction(SIGUSR1, NULL, &cur);
@@ -245,16 +248,15 @@ static void test_signals(void)
 	CHECK_ERR("sigaction_sig65", syscall(SYS_rt_sigaction, 65, NULL, &cur, 8), EINVAL);
 	CHECK_ERR("sigaction_bad_setsize", syscall(SYS_rt_sigaction, SIGUSR1, NULL, &cur, 4),
 		  EINVAL);
-	CHECK_ERR("sigaction_efault", syscall(SYS_rt_sigaction, SIGUSR1, GT_BAD, NULL, 8),
-		  EFAULT);
+	CHECK_ERR("sigaction_efault", syscall(SYS_rt_sigaction, SIGUSR1, GT_BAD, NULL, 8), EFAULT);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	CHECK_RET("sigprocmask_block", sigprocmask(SIG_BLOCK, &set, NULL), 0);
 	sigemptyset(&got);
 	r = sigprocmask(SIG_BLOCK, NULL, &got);
-	CHECK("sigprocmask_reads_back", r == 0 && sigismember(&got, SIGUSR1) == 1 &&
-						sigismember(&got, SIGUSR2) == 0,
+	CHECK("sigprocmask_reads_back",
+	      r == 0 && sigismember(&got, SIGUSR1) == 1 && sigismember(&got, SIGUSR2) == 0,
 	      "ret %ld", r);
 	CHECK_RET("sigprocmask_unblock", sigprocmask(SIG_UNBLOCK, &set, NULL), 0);
 	r = sigprocmask(SIG_BLOCK, NULL, &got);
@@ -292,12 +294,11 @@ static void test_arch_prctl(void)
 	__asm__ volatile("mov %%fs:8, %0" : "=r"(seen));
 	r2 = raw2(SYS_arch_prctl, ARCH_GET_FS, (long)&fs2);
 	r3 = raw2(SYS_arch_prctl, ARCH_SET_FS, (long)fs); /* back to libc's TLS */
-	CHECK("arch_prctl_set_fs", r1 == 0 && r2 == 0 && r3 == 0 && seen == 0x1234 &&
-					   fs2 == (uintptr_t)block,
+	CHECK("arch_prctl_set_fs",
+	      r1 == 0 && r2 == 0 && r3 == 0 && seen == 0x1234 && fs2 == (uintptr_t)block,
 	      "ret %ld/%ld/%ld, fs:8 %#lx", r1, r2, r3, (unsigned long)seen);
 	CHECK_ERR("arch_prctl_bad_code", syscall(SYS_arch_prctl, 0x9999, 0), EINVAL);
-	CHECK_ERR("arch_prctl_get_efault", syscall(SYS_arch_prctl, ARCH_GET_FS, GT_BAD),
-		  EFAULT);
+	CHECK_ERR("arch_prctl_get_efault", syscall(SYS_arch_prctl, ARCH_GET_FS, GT_BAD), EFAULT);
 	CHECK_ERR("arch_prctl_set_noncanonical",
 		  syscall(SYS_arch_prctl, ARCH_SET_FS, GT_NONCANON_ADDR), EPERM);
 }

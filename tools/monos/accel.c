@@ -55,8 +55,8 @@ bool accel_kvm_usable(const char *dev_kvm, int *err)
 	return true;
 }
 
-enum accel_kind accel_detect(const char *dev_kvm, const char *sys_module,
-			     const char *proc_modules, char *why, size_t why_len)
+enum accel_kind accel_detect(const char *dev_kvm, const char *sys_module, const char *proc_modules,
+			     char *why, size_t why_len)
 {
 	char dummy[8];
 	int err = 0;

@@ -57,14 +57,13 @@ static void hash_file_id(struct hash128 *h, const char *path)
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%lld %lld.%09ld %llu", (long long)st.st_size,
-		 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-		 (unsigned long long)st.st_ino);
+		 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)st.st_ino);
 	hash_str(h, buf);
 }
 
 static void image_key(const struct image_req *req, char out[33])
 {
-	struct hash128 h = { 0xcbf29ce484222325ull, 0x6a09e667f3bcc909ull };
+	struct hash128 h = {0xcbf29ce484222325ull, 0x6a09e667f3bcc909ull};
 
 	hash_str(&h, "monos-image-v1");
 	hash_str(&h, req->full ? "full" : "bare");
@@ -98,7 +97,7 @@ static int write_all(int fd, const char *s, size_t n)
 
 int image_build(const struct image_req *req, const char *out)
 {
-	struct argvec av = { 0 };
+	struct argvec av = {0};
 	char *tmp = NULL;
 	int p[2], st, ret = -1;
 	pid_t pid;
@@ -133,7 +132,7 @@ int image_build(const struct image_req *req, const char *out)
 	}
 	av_add(&av, tmp);
 	if (monos_verbose) {
-		struct strbuf sb = { 0 };
+		struct strbuf sb = {0};
 
 		for (size_t i = 0; i < av.n; i++)
 			sb_printf(&sb, "%s%s", i ? " " : "", av.v[i]);
@@ -213,7 +212,9 @@ static int cmp_ent(const void *a, const void *b)
 
 	if (x->mtime.tv_sec != y->mtime.tv_sec)
 		return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
-	return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : x->mtime.tv_nsec > y->mtime.tv_nsec ? -1 : 0;
+	return x->mtime.tv_nsec < y->mtime.tv_nsec   ? 1
+	       : x->mtime.tv_nsec > y->mtime.tv_nsec ? -1
+						     : 0;
 }
 
 /* keep the CACHE_KEEP most recently used images; drop stale temp files */

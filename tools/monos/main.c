@@ -51,40 +51,40 @@ void monos_note(const char *fmt, ...)
 }
 
 static const char usage_text[] =
-	"usage: monos run [options] PROGRAM [ARGS...]     build (or reuse) an image and boot it\n"
-	"       monos build -o IMAGE [options] PROGRAM [ARGS...]   write the image only\n"
-	"       monos boot [options] IMAGE                boot an existing image as it is\n"
-	"\n"
-	"PROGRAM is a static x86-64 Linux ELF (-static or -static-pie). monos exits\n"
-	"with the program's exit code; 124 timeout, 125 kernel panic, 126 the VM\n"
-	"could not be built or run, 2 usage error.\n"
-	"\n"
-	"image options (run, build):\n"
-	"  -e KEY=VALUE        environment variable (repeatable)\n"
-	"  -t TUPLE            manifest settings, merged into the root, e.g. -t '(fault:t)'\n"
-	"  -d                  trace system calls (trace:t)\n"
-	"  -f HOST[:GUEST]     add a file (default guest path: /BASENAME)\n"
-	"  --dir HOST[:GUEST]  add a directory tree (default guest path: /BASENAME)\n"
-	"VM options (run, boot):\n"
-	"  -m MEM              memory, e.g. 256M (default), 1G\n"
-	"  --accel A           kvm, tcg or auto (default: KVM only on hardware KVM)\n"
-	"  --machine M         microvm (default for run: direct kernel boot) or q35\n"
-	"                      (BIOS disk boot); boot picks by the image's MBR\n"
-	"  --timeout S         kill the VM after S seconds (exit 124); 0 = none (default)\n"
-	"  -v                  kernel log (klog), print the mkfs and QEMU command lines\n"
-	"  -h, --help          this help\n"
-	"environment: MONOS_QEMU, MONOS_MKFS, MONOS_KERNEL, MONOS_BOOT (binaries to use),\n"
-	"XDG_CACHE_HOME (image cache: $XDG_CACHE_HOME/monos, default ~/.cache/monos).\n";
+    "usage: monos run [options] PROGRAM [ARGS...]     build (or reuse) an image and boot it\n"
+    "       monos build -o IMAGE [options] PROGRAM [ARGS...]   write the image only\n"
+    "       monos boot [options] IMAGE                boot an existing image as it is\n"
+    "\n"
+    "PROGRAM is a static x86-64 Linux ELF (-static or -static-pie). monos exits\n"
+    "with the program's exit code; 124 timeout, 125 kernel panic, 126 the VM\n"
+    "could not be built or run, 2 usage error.\n"
+    "\n"
+    "image options (run, build):\n"
+    "  -e KEY=VALUE        environment variable (repeatable)\n"
+    "  -t TUPLE            manifest settings, merged into the root, e.g. -t '(fault:t)'\n"
+    "  -d                  trace system calls (trace:t)\n"
+    "  -f HOST[:GUEST]     add a file (default guest path: /BASENAME)\n"
+    "  --dir HOST[:GUEST]  add a directory tree (default guest path: /BASENAME)\n"
+    "VM options (run, boot):\n"
+    "  -m MEM              memory, e.g. 256M (default), 1G\n"
+    "  --accel A           kvm, tcg or auto (default: KVM only on hardware KVM)\n"
+    "  --machine M         microvm (default for run: direct kernel boot) or q35\n"
+    "                      (BIOS disk boot); boot picks by the image's MBR\n"
+    "  --timeout S         kill the VM after S seconds (exit 124); 0 = none (default)\n"
+    "  -v                  kernel log (klog), print the mkfs and QEMU command lines\n"
+    "  -h, --help          this help\n"
+    "environment: MONOS_QEMU, MONOS_MKFS, MONOS_KERNEL, MONOS_BOOT (binaries to use),\n"
+    "XDG_CACHE_HOME (image cache: $XDG_CACHE_HOME/monos, default ~/.cache/monos).\n";
 
 enum cmd { CMD_RUN, CMD_BUILD, CMD_BOOT };
 
 struct opts {
 	enum cmd cmd;
-	struct argvec env;     /* "K=V" */
-	struct argvec tuples;  /* -t, -d, -v settings */
+	struct argvec env;    /* "K=V" */
+	struct argvec tuples; /* -t, -d, -v settings */
 	struct tree tree;
-	bool image_opts;       /* any of -e -t -d -f --dir given */
-	const char *out;       /* -o */
+	bool image_opts; /* any of -e -t -d -f --dir given */
+	const char *out; /* -o */
 	const char *mem;
 	const char *accel;
 	const char *machine;
@@ -94,12 +94,12 @@ struct opts {
 enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT };
 
 static const struct option long_opts[] = {
-	{ "dir", required_argument, NULL, OPT_DIR },
-	{ "accel", required_argument, NULL, OPT_ACCEL },
-	{ "machine", required_argument, NULL, OPT_MACHINE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"dir", required_argument, NULL, OPT_DIR},
+    {"accel", required_argument, NULL, OPT_ACCEL},
+    {"machine", required_argument, NULL, OPT_MACHINE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static NORETURN void usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -193,7 +193,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			fputs(usage_text, stdout);
 			exit(0);
 		case OPT_ACCEL:
-			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") && strcmp(optarg, "auto"))
+			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") &&
+			    strcmp(optarg, "auto"))
 				usage_error("--accel %s: expected kvm, tcg or auto", optarg);
 			o->accel = optarg;
 			break;
@@ -336,10 +337,10 @@ static bool image_has_mbr(const char *path, int *err)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	struct vm_opts vm = { 0 };
-	struct image_req req = { 0 };
-	struct strbuf manifest = { 0 };
+	struct opts o = {0};
+	struct vm_opts vm = {0};
+	struct image_req req = {0};
+	struct strbuf manifest = {0};
 	char *dir, *mkfs, *kernel, *boot_img, *image = NULL, *prog_name;
 	const char *cmd = argc > 1 ? argv[1] : "";
 	int first, ret;
@@ -370,7 +371,7 @@ int main(int argc, char **argv)
 	kernel = helper_path("MONOS_KERNEL", dir, "../kernel/kernel.elf");
 	boot_img = helper_path("MONOS_BOOT", dir, "../boot/boot.img");
 	vm.qemu = getenv("MONOS_QEMU") && *getenv("MONOS_QEMU") ? getenv("MONOS_QEMU")
-								 : "qemu-system-x86_64";
+								: "qemu-system-x86_64";
 	vm.mem = o.mem;
 	vm.timeout = o.timeout;
 	vm.klog = monos_verbose;
@@ -383,12 +384,14 @@ int main(int argc, char **argv)
 			usage_error("boot uses the image as it is: -e, -t, -d, -f and --dir "
 				    "belong to run and build");
 		if (first + 1 < argc)
-			usage_error("boot: unexpected argument '%s' after the image", argv[first + 1]);
+			usage_error("boot: unexpected argument '%s' after the image",
+				    argv[first + 1]);
 		mbr = image_has_mbr(argv[first], &err);
 		if (err) {
 			monos_error("%s: %s", argv[first],
-				    err == ENODATA ? "too short to be an image" :
-				    err == EINVAL ? "not a regular file" : strerror(err));
+				    err == ENODATA  ? "too short to be an image"
+				    : err == EINVAL ? "not a regular file"
+						    : strerror(err));
 			return MONOS_EXIT_USAGE;
 		}
 		vm.image = argv[first];

@@ -23,10 +23,10 @@
 #include "types.h"
 
 /* exit codes of monos itself (a program's own code passes through) */
-#define MONOS_EXIT_USAGE 2     /* bad command line, missing/unsupported program */
+#define MONOS_EXIT_USAGE   2   /* bad command line, missing/unsupported program */
 #define MONOS_EXIT_TIMEOUT 124 /* --timeout expired, the VM was killed */
-#define MONOS_EXIT_PANIC 125   /* the kernel panicked */
-#define MONOS_EXIT_VMFAIL 126  /* could not build or run the VM, QEMU died */
+#define MONOS_EXIT_PANIC   125 /* the kernel panicked */
+#define MONOS_EXIT_VMFAIL  126 /* could not build or run the VM, QEMU died */
 
 void monos_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void monos_note(const char *fmt, ...) PRINTF_LIKE(1, 2); /* only with -v */
@@ -64,8 +64,8 @@ enum accel_kind { ACCEL_TCG, ACCEL_KVM };
  * missing. KVM only if a hardware KVM module (kvm_intel or kvm_amd) is
  * loaded, kvm_pvm is not, and dev_kvm opens read-write. why (may be NULL)
  * receives a short reason. */
-enum accel_kind accel_detect(const char *dev_kvm, const char *sys_module,
-			     const char *proc_modules, char *why, size_t why_len);
+enum accel_kind accel_detect(const char *dev_kvm, const char *sys_module, const char *proc_modules,
+			     char *why, size_t why_len);
 /* true if dev_kvm can be opened read-write (for --accel kvm) */
 bool accel_kvm_usable(const char *dev_kvm, int *err);
 
@@ -91,10 +91,10 @@ void manifest_quote(struct strbuf *sb, const char *s);
 
 /* ---- image.c ---- */
 struct image_req {
-	const char *manifest;  /* full manifest text */
-	const char *stamp;     /* identities of the host files it refers to */
-	struct argvec tuples;  /* -t arguments for mkfs */
-	bool full;             /* MBR image with bootfs (q35 BIOS boot) */
+	const char *manifest; /* full manifest text */
+	const char *stamp;    /* identities of the host files it refers to */
+	struct argvec tuples; /* -t arguments for mkfs */
+	bool full;	      /* MBR image with bootfs (q35 BIOS boot) */
 	const char *mkfs, *kernel, *boot_img;
 };
 /* write the image to out (mkfs, via a temp file + rename) */
@@ -105,15 +105,15 @@ int image_cached(const struct image_req *req, char **path);
 /* ---- vm.c ---- */
 enum vm_machine { VM_MICROVM, VM_Q35 };
 struct vm_opts {
-	const char *qemu;    /* binary (execvp) */
+	const char *qemu; /* binary (execvp) */
 	const char *image;
-	const char *kernel;  /* for direct boot (NULL: BIOS disk boot) */
+	const char *kernel; /* for direct boot (NULL: BIOS disk boot) */
 	enum vm_machine machine;
 	enum accel_kind accel;
-	const char *mem;     /* "256M" */
-	double timeout;      /* seconds, 0 = none */
-	bool snapshot;       /* discard the guest's writes (monos run) */
-	bool klog;           /* "klog" on the kernel command line */
+	const char *mem; /* "256M" */
+	double timeout;	 /* seconds, 0 = none */
+	bool snapshot;	 /* discard the guest's writes (monos run) */
+	bool klog;	 /* "klog" on the kernel command line */
 };
 /* build the QEMU argv for o */
 void vm_argv(const struct vm_opts *o, struct argvec *av);
@@ -124,8 +124,8 @@ int vm_run(const struct vm_opts *o);
 struct osc_filter {
 	char pend[64];
 	size_t npend;
-	int exit_code;   /* last monos-exit=N seen, -1 if none */
-	bool panic;      /* monos-panic seen after the last exit marker */
+	int exit_code; /* last monos-exit=N seen, -1 if none */
+	bool panic;    /* monos-panic seen after the last exit marker */
 };
 void osc_init(struct osc_filter *f);
 /* filter n bytes of in; the output (<= n + sizeof(pend) bytes) goes to out */

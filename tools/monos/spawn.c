@@ -123,7 +123,7 @@ pid_t spawn_proc(char *const argv[], int fd_in, int fd_out, bool own_pgrp)
 		if (fd_out >= 0 && fd_out != 1 && dup2(fd_out, 1) < 0)
 			goto child_fail;
 		execvp(argv[0], argv);
-child_fail:
+	child_fail:
 		err = errno;
 		if (write(ep[1], &err, sizeof(err)) < 0)
 			_exit(127);

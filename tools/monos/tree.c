@@ -110,8 +110,8 @@ static void node_insert(struct tree_node *dir, struct tree_node *kid)
 
 /* Walk gpath ("/a/b/c"), creating directories for all but the last
  * component. *last receives the last component ("" for "/"). */
-static int walk_parent(struct tree *t, const char *gpath, struct tree_node **parent,
-		       char *last, size_t last_len)
+static int walk_parent(struct tree *t, const char *gpath, struct tree_node **parent, char *last,
+		       size_t last_len)
 {
 	struct tree_node *dir = t->root;
 	const char *p = gpath;

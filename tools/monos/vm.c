@@ -22,9 +22,9 @@
 #include "monos.h"
 #include "spawn.h"
 
-#define OSC_PREFIX "\x1b]999;"
+#define OSC_PREFIX     "\x1b]999;"
 #define OSC_PREFIX_LEN 6
-#define OSC_BEL '\a'
+#define OSC_BEL	       '\a'
 
 void osc_init(struct osc_filter *f)
 {
@@ -132,7 +132,8 @@ int vm_decode_exit(const struct osc_filter *f, int wstatus)
 		return (s - 1) / 2;
 	}
 	if (s == 0)
-		monos_error("the VM stopped without an exit code (reset, triple fault or power-off)");
+		monos_error(
+		    "the VM stopped without an exit code (reset, triple fault or power-off)");
 	else
 		monos_error("qemu exited with status %d", s);
 	return MONOS_EXIT_VMFAIL;
@@ -151,7 +152,7 @@ static void add_escaped(struct strbuf *sb, const char *s)
 
 void vm_argv(const struct vm_opts *o, struct argvec *av)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = {0};
 	bool kvm = o->accel == ACCEL_KVM;
 
 	av_add(av, o->qemu);
@@ -194,7 +195,7 @@ void vm_argv(const struct vm_opts *o, struct argvec *av)
 
 static void print_cmdline(char **argv)
 {
-	struct strbuf sb = { 0 };
+	struct strbuf sb = {0};
 
 	for (size_t i = 0; argv[i]; i++) {
 		const char *a = argv[i];
@@ -211,7 +212,7 @@ static void print_cmdline(char **argv)
 		}
 		sb_puts(&sb, "'");
 		for (const char *p = a; *p; p++)
-			sb_puts(&sb, *p == '\'' ? "'\\''" : (char[]){ *p, 0 });
+			sb_puts(&sb, *p == '\'' ? "'\\''" : (char[]){*p, 0});
 		sb_puts(&sb, "'");
 	}
 	monos_note("qemu: %s", sb.s);
@@ -245,7 +246,7 @@ static s64 now_ms(void)
 int vm_run(const struct vm_opts *o)
 {
 	char buf[16384], out[16384 + 128];
-	struct argvec av = { 0 };
+	struct argvec av = {0};
 	struct osc_filter f;
 	sigset_t sigs, old;
 	int p[2], sfd, devnull, st, ret, killed_by = 0;
@@ -285,7 +286,7 @@ int vm_run(const struct vm_opts *o)
 	if (o->timeout > 0)
 		deadline = now_ms() + (s64)(o->timeout * 1000 + 0.5);
 	while (!eof) {
-		struct pollfd pfd[2] = { { p[0], POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd pfd[2] = {{p[0], POLLIN, 0}, {sfd, POLLIN, 0}};
 		int wait_ms = -1, r;
 
 		if (deadline) {
