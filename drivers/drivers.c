@@ -15,7 +15,8 @@
 #define MICROVM_MMIO_BASE 0xfeb00000ull
 #define MICROVM_MMIO_SLOTS 24
 #define MICROVM_MMIO_SIZE 512
-#define MICROVM_MMIO_IRQ_BASE 5
+#define MICROVM_MMIO_IRQ_BASE 5   /* one IOAPIC: GSI 5 + slot */
+#define MICROVM_MMIO_IRQ_BASE2 24 /* with QEMU's second IOAPIC: GSI 24 + slot */
 
 static bool parse_u64(const char **pp, const char *end, unsigned base, u64 *out)
 {
@@ -104,14 +105,15 @@ static unsigned mmio_from_cmdline(void)
 static void mmio_probe_slots(void)
 {
 	void *virt;
+	u32 irq_base = acpi_ioapic_gsi_base(MICROVM_MMIO_IRQ_BASE2) ? MICROVM_MMIO_IRQ_BASE2
+								       : MICROVM_MMIO_IRQ_BASE;
 
 	if (vm_map_mmio(MICROVM_MMIO_BASE, MICROVM_MMIO_SLOTS * MICROVM_MMIO_SIZE, &virt))
 		return;
 	for (unsigned i = 0; i < MICROVM_MMIO_SLOTS; i++) {
 		if (!virtio_mmio_present((u8 *)virt + i * MICROVM_MMIO_SIZE))
 			continue;
-		virtio_mmio_probe(MICROVM_MMIO_BASE + i * MICROVM_MMIO_SIZE,
-				  MICROVM_MMIO_IRQ_BASE + i);
+		virtio_mmio_probe(MICROVM_MMIO_BASE + i * MICROVM_MMIO_SIZE, irq_base + i);
 	}
 }
 

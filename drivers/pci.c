@@ -75,7 +75,7 @@ static const struct acpi_sdt_header *acpi_map_table(u64 phys)
 	return h;
 }
 
-static const struct acpi_sdt_header *acpi_find(const char sig[4])
+const struct acpi_sdt_header *acpi_find(const char sig[4])
 {
 	u64 rsdp_phys = boot_rsdp();
 	const u8 *rsdp;
@@ -107,6 +107,25 @@ static const struct acpi_sdt_header *acpi_find(const char sig[4])
 			return acpi_map_table(phys);
 	}
 	return NULL;
+}
+
+bool acpi_ioapic_gsi_base(u32 gsi_base)
+{
+	const struct acpi_sdt_header *madt = acpi_find("APIC");
+
+	if (!madt)
+		return false;
+	/* header, local APIC address, flags, then variable-length entries */
+	for (u32 off = sizeof(*madt) + 8; off + 2 <= madt->length;) {
+		const u8 *e = (const u8 *)madt + off;
+
+		if (e[1] < 2 || off + e[1] > madt->length)
+			break;
+		if (e[0] == 1 && e[1] >= 12 && *(const u32 *)(e + 8) == gsi_base)
+			return true;
+		off += e[1];
+	}
+	return false;
 }
 
 static void pci_find_ecam(void)

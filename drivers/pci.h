@@ -83,4 +83,10 @@ int pci_msix_set(struct pci_dev *d, u16 entry, int vector);
 /* INTx: route the device's interrupt pin to vector through the IOAPIC */
 int pci_intx_route(struct pci_dev *d, int vector);
 
+/* ACPI table lookup (checksummed, mapped), NULL if absent; and whether
+ * the MADT lists an IOAPIC whose first GSI is gsi_base */
+struct acpi_sdt_header;
+const struct acpi_sdt_header *acpi_find(const char sig[4]);
+bool acpi_ioapic_gsi_base(u32 gsi_base);
+
 #endif

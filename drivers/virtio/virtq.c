@@ -250,10 +250,12 @@ void virtio_interrupt(struct virtio_dev *vd)
 	}
 }
 
-/* open a short interrupt window without sleeping (restores IF after) */
+/* open a short interrupt window without sleeping (restores IF after).
+ * The jump matters under TCG, which only takes interrupts between
+ * translation blocks. */
 static void virtio_irq_window(void)
 {
-	__asm__ volatile("pushfq; sti; pause; pause; popfq" ::: "memory", "cc");
+	__asm__ volatile("pushfq; sti; nop; jmp 1f; 1: nop; popfq" ::: "memory", "cc");
 }
 
 int virtio_wait(struct virtio_dev *vd, volatile bool *flag, u64 timeout_ns)
