@@ -238,41 +238,55 @@ void pci_write8(const struct pci_dev *d, u16 off, u8 v)
 
 /* ---- enumeration ---- */
 
-static void pci_size_bars(struct pci_dev *d, unsigned nbars)
+u64 pci_bar_addr(const struct pci_dev *d, int idx, bool *io)
 {
-	u16 cmd = pci_read16(d, PCI_COMMAND);
+	u32 lo;
 
-	/* decoding off while the BARs hold all-ones */
+	*io = false;
+	if (idx < 0 || idx >= PCI_BARS)
+		return 0;
+	lo = pci_read32(d, PCI_BAR0 + 4 * idx);
+	if (lo & 1) {
+		*io = true;
+		return lo & ~3u;
+	}
+	if (((lo >> 1) & 3) == 2) /* 64-bit memory BAR */
+		return idx + 1 < PCI_BARS
+			       ? ((u64)pci_read32(d, PCI_BAR0 + 4 * (idx + 1)) << 32) | (lo & ~0xfu)
+			       : 0;
+	return lo & ~0xfu;
+}
+
+u64 pci_bar_size(const struct pci_dev *d, int idx)
+{
+	u16 cmd = pci_read16(d, PCI_COMMAND), off = PCI_BAR0 + 4 * idx;
+	u32 lo, szlo, hi = 0, szhi = 0xffffffff;
+	bool is64;
+	u64 size;
+
+	if (idx < 0 || idx >= PCI_BARS)
+		return 0;
+	lo = pci_read32(d, off);
+	is64 = !(lo & 1) && ((lo >> 1) & 3) == 2 && idx + 1 < PCI_BARS;
 	pci_write16(d, PCI_COMMAND, cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
-	for (unsigned i = 0; i < nbars; i++) {
-		u16 off = PCI_BAR0 + 4 * i;
-		u32 lo = pci_read32(d, off), szlo, hi = 0, szhi = 0xffffffff;
-		struct pci_bar *b = &d->bars[i];
-
-		pci_write32(d, off, 0xffffffff);
-		szlo = pci_read32(d, off);
-		pci_write32(d, off, lo);
-		if (szlo == 0 || szlo == 0xffffffff)
-			continue;
-		if (lo & 1) {
-			b->io = true;
-			b->addr = lo & ~3u;
-			b->size = (u16)(~(szlo & ~3u) + 1);
-			continue;
-		}
-		if (((lo >> 1) & 3) == 2 && i + 1 < nbars) {
-			hi = pci_read32(d, off + 4);
-			pci_write32(d, off + 4, 0xffffffff);
-			szhi = pci_read32(d, off + 4);
-			pci_write32(d, off + 4, hi);
-			b->is64 = true;
-		}
-		b->addr = ((u64)hi << 32) | (lo & ~0xfu);
-		b->size = ~((((u64)szhi << 32) | (szlo & ~0xfu)) | (b->is64 ? 0 : 0xffffffff00000000ull)) + 1;
-		if (b->is64)
-			i++;
+	pci_write32(d, off, 0xffffffff);
+	szlo = pci_read32(d, off);
+	pci_write32(d, off, lo);
+	if (is64) {
+		hi = pci_read32(d, off + 4);
+		pci_write32(d, off + 4, 0xffffffff);
+		szhi = pci_read32(d, off + 4);
+		pci_write32(d, off + 4, hi);
 	}
 	pci_write16(d, PCI_COMMAND, cmd);
+	if (szlo == 0 || szlo == 0xffffffff)
+		return 0;
+	if (lo & 1)
+		return (u16)(~(szlo & ~3u) + 1);
+	size = ((u64)szhi << 32) | (szlo & ~0xfu);
+	if (!is64)
+		size |= 0xffffffff00000000ull;
+	return ~size + 1;
 }
 
 static void pci_scan_bus(u8 bus, unsigned depth);
@@ -307,7 +321,8 @@ static void pci_add(u8 bus, u8 slot, u8 func, unsigned depth)
 	d->subsys_id = pci_read16(d, PCI_SUBSYS_ID);
 	d->irq_line = pci_read8(d, PCI_INTERRUPT_LINE);
 	d->irq_pin = pci_read8(d, PCI_INTERRUPT_PIN);
-	pci_size_bars(d, PCI_BARS);
+	/* BARs are sized only for devices a driver maps: every sizing write
+	 * makes the hypervisor rebuild its memory map (slow under QEMU) */
 	for (tail = &pci_devs; *tail; tail = &(*tail)->next)
 		;
 	*tail = d;
@@ -366,23 +381,14 @@ u16 pci_find_cap(const struct pci_dev *d, u8 id, u16 start)
 	return 0;
 }
 
-int pci_map_bar(struct pci_dev *d, int idx, void **out)
+int pci_map_bar(const struct pci_dev *d, int idx, u64 off, u64 len, void **out)
 {
-	struct pci_bar *b;
-	int err;
+	bool io;
+	u64 addr = pci_bar_addr(d, idx, &io);
 
-	if (idx < 0 || idx >= PCI_BARS)
-		return -EINVAL;
-	b = &d->bars[idx];
-	if (b->io || !b->addr || !b->size)
+	if (io || !addr || !len || off + len < off)
 		return -ENODEV;
-	if (!b->virt) {
-		err = vm_map_mmio(b->addr, ALIGN_UP(b->size, PAGE_SIZE), &b->virt);
-		if (err)
-			return err;
-	}
-	*out = b->virt;
-	return 0;
+	return vm_map_mmio(addr + off, len, out);
 }
 
 void pci_enable(struct pci_dev *d)
@@ -405,23 +411,20 @@ int pci_msix_enable(struct pci_dev *d)
 	u16 cap = pci_find_cap(d, PCI_CAP_ID_MSIX, 0);
 	u16 ctrl;
 	u32 table;
-	u8 bir;
-	void *bar;
+	void *virt;
 	int err;
 
 	if (!cap)
 		return -ENODEV;
 	ctrl = pci_read16(d, cap + 2);
 	table = pci_read32(d, cap + 4);
-	bir = table & 7;
-	err = pci_map_bar(d, bir, &bar);
+	d->msix_entries = (ctrl & 0x7ff) + 1;
+	err = pci_map_bar(d, table & 7, table & ~7u, (u64)d->msix_entries * MSIX_ENTRY_SIZE,
+			  &virt);
 	if (err)
 		return err;
 	d->msix_cap = cap;
-	d->msix_entries = (ctrl & 0x7ff) + 1;
-	if ((u64)(table & ~7u) + (u64)d->msix_entries * MSIX_ENTRY_SIZE > d->bars[bir].size)
-		return -EINVAL;
-	d->msix_table = (volatile u8 *)bar + (table & ~7u);
+	d->msix_table = virt;
 	for (u16 i = 0; i < d->msix_entries; i++)
 		mmio_write32(d->msix_table + i * MSIX_ENTRY_SIZE + 12, MSIX_VECTOR_MASKED);
 	/* MSI-X on, INTx off */

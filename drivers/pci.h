@@ -34,13 +34,6 @@
 
 #define PCI_BARS 6
 
-struct pci_bar {
-	u64 addr;  /* bus address (memory) or port (io); 0 = unassigned */
-	u64 size;
-	bool io;
-	bool is64;
-	void *virt; /* mapped memory BAR (pci_map_bar), NULL until then */
-};
 
 struct pci_dev {
 	u8 bus, slot, func;
@@ -48,7 +41,6 @@ struct pci_dev {
 	u16 subsys_id;
 	u8 class_code, subclass, prog_if;
 	u8 irq_line, irq_pin;
-	struct pci_bar bars[PCI_BARS];
 	/* MSI-X, after pci_msix_enable */
 	u16 msix_cap;     /* config offset of the capability, 0 if none */
 	u16 msix_entries; /* table size */
@@ -70,8 +62,15 @@ struct pci_dev *pci_first(void); /* iterate with ->next */
 /* first capability of id at or after config offset start (0 = from the
  * list head); returns its config offset, 0 if none */
 u16 pci_find_cap(const struct pci_dev *d, u8 id, u16 start);
-/* map memory BAR idx (uncached); *out = kernel virtual address */
-int pci_map_bar(struct pci_dev *d, int idx, void **out);
+/* bus address of BAR idx as the firmware assigned it (64-bit BARs take
+ * idx and idx + 1); *io tells an I/O BAR. 0 if unassigned. */
+u64 pci_bar_addr(const struct pci_dev *d, int idx, bool *io);
+/* size of BAR idx: writes all-ones to it with decoding off, so every
+ * call makes a hypervisor rebuild its memory map; drivers that know
+ * their ranges (from capabilities) map without it */
+u64 pci_bar_size(const struct pci_dev *d, int idx);
+/* map [off, off + len) of memory BAR idx uncached; *out = its address */
+int pci_map_bar(const struct pci_dev *d, int idx, u64 off, u64 len, void **out);
 /* enable bus mastering + memory/io decoding */
 void pci_enable(struct pci_dev *d);
 

@@ -218,17 +218,15 @@ static int vpci_map_cap(struct vpci *p, u16 cap, volatile u8 **out, u32 *len)
 {
 	u8 bar = pci_read8(p->pdev, cap + 4);
 	u32 off = pci_read32(p->pdev, cap + 8), length = pci_read32(p->pdev, cap + 12);
-	void *base;
+	void *virt;
 	int err;
 
-	if (bar >= PCI_BARS)
+	if (bar >= PCI_BARS || length == 0 || length > (16u << 20))
 		return -EINVAL;
-	err = pci_map_bar(p->pdev, bar, &base);
+	err = pci_map_bar(p->pdev, bar, off, length, &virt);
 	if (err)
 		return err;
-	if ((u64)off + length > p->pdev->bars[bar].size)
-		return -EINVAL;
-	*out = (volatile u8 *)base + off;
+	*out = virt;
 	if (len)
 		*len = length;
 	return 0;
