@@ -9,6 +9,7 @@
 # every $(BUILD)/tests/test_* binary.
 
 UNIT_TESTS += test_value
+UNIT_TESTS += test_manifest
 UNIT_TESTS += test_tfs_codec
 UNIT_TESTS += test_tfs
 
