@@ -1,0 +1,174 @@
+/*
+ * entry.S - every way into and out of the kernel (arch layer): the 256
+ * interrupt/exception stubs, the SYSCALL entry, the first entry to user
+ * mode, and the user-copy routines with their exception-fixup entries.
+ * All build a struct user_regs (x86.h) on the kernel stack and call C:
+ * trap_dispatch() or syscall_dispatch().
+ */
+#define GS_USER_RSP 8
+#define GS_KERNEL_RSP 16
+
+.macro PUSH_REGS
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro POP_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+.endm
+
+	.text
+/* one 16-byte stub per vector; vectors 8 10-14 17 21 29 30 come with a
+ * CPU-pushed error code, the others push a 0 in its place */
+	.globl trap_vectors_start
+trap_vectors_start:
+	.set i, 0
+	.rept 256
+	.balign 16
+	.if (i == 8) || (i >= 10 && i <= 14) || (i == 17) || (i == 21) || (i == 29) || (i == 30)
+	pushq $i
+	.else
+	pushq $0
+	pushq $i
+	.endif
+	jmp trap_common
+	.set i, i + 1
+	.endr
+
+trap_common:
+	testb $3, 24(%rsp)          /* saved CS: from user mode? */
+	jz 1f
+	swapgs
+1:	PUSH_REGS
+	cld
+	movq %rsp, %rdi
+	pushq 136(%rsp)             /* fake frame (rip, rbp) for backtraces */
+	pushq 72(%rsp)
+	movq %rsp, %rbp
+	call trap_dispatch
+	addq $16, %rsp
+	.globl trap_return
+trap_return:
+	POP_REGS
+	addq $16, %rsp              /* vector, error */
+	testb $3, 8(%rsp)
+	jz 2f
+	swapgs
+2:	iretq
+
+/*
+ * SYSCALL: rip in rcx, rflags in r11, IF cleared by FMASK. Switch to the
+ * thread's kernel stack and build a user_regs frame.
+ */
+	.globl syscall_entry
+syscall_entry:
+	swapgs
+	movq %rsp, %gs:GS_USER_RSP
+	movq %gs:GS_KERNEL_RSP, %rsp
+	pushq $0x23                 /* ss */
+	pushq %gs:GS_USER_RSP       /* rsp */
+	pushq %r11                  /* rflags */
+	pushq $0x2b                 /* cs */
+	pushq %rcx                  /* rip */
+	pushq $0                    /* error */
+	pushq $0x100                /* vector: TRAP_SYSCALL */
+	PUSH_REGS
+	cld
+	movq %rsp, %rdi
+	xorl %ebp, %ebp
+	call syscall_dispatch
+	/* fall into the return path: sysret when the frame allows it */
+	.globl syscall_return
+syscall_return:
+	cli
+	movq 136(%rsp), %rcx        /* rip */
+	movq 152(%rsp), %r11        /* rflags */
+	/* sysret needs a canonical rip; otherwise leave through iretq */
+	movq %rcx, %rax
+	sarq $47, %rax
+	jnz 3f
+	POP_REGS
+	movq 16(%rsp), %rcx         /* rip */
+	movq 32(%rsp), %r11         /* rflags */
+	movq 40(%rsp), %rsp         /* user rsp */
+	swapgs
+	sysretq
+3:	POP_REGS
+	addq $16, %rsp
+	swapgs
+	iretq
+
+/* arch_enter_user(struct user_regs *regs): first entry to ring 3 */
+	.globl arch_enter_user
+arch_enter_user:
+	cli
+	movq %rdi, %rsp
+	POP_REGS
+	addq $16, %rsp
+	swapgs
+	iretq
+
+/*
+ * long user_copy(void *dst, const void *src, size_t len): 0, or the
+ * number of bytes not copied when a user page faulted.
+ */
+	.globl user_copy
+user_copy:
+	movq %rdx, %rcx
+10:	rep movsb
+	xorl %eax, %eax
+	ret
+11:	movq %rcx, %rax
+	ret
+
+/*
+ * long user_strncpy(char *dst, const char *usrc, size_t max): length of
+ * the string (without NUL) when a NUL was found within max bytes; max if
+ * none; -14 (EFAULT) on a fault.
+ */
+	.globl user_strncpy
+user_strncpy:
+	xorl %eax, %eax
+20:	cmpq %rdx, %rax
+	je 22f
+21:	movb (%rsi,%rax), %cl
+	movb %cl, (%rdi,%rax)
+	testb %cl, %cl
+	je 22f
+	incq %rax
+	jmp 20b
+22:	ret
+23:	movq $-14, %rax
+	ret
+
+	.section __ex_table, "a"
+	.balign 8
+	.quad 10b, 11b
+	.quad 21b, 23b

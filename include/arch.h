@@ -1,0 +1,42 @@
+/*
+ * arch.h - the architecture hooks the portable kernel (kernel/, sys/)
+ * calls; implemented in arch/x86_64/. Register-level details stay in
+ * arch/x86_64/x86.h.
+ */
+#ifndef MONOS_ARCH_H
+#define MONOS_ARCH_H
+
+#include "types.h"
+
+struct user_regs; /* arch/x86_64/x86.h: the saved user register frame */
+
+void arch_cpu_init(void);       /* CPUID, GDT/TSS/IDT, SYSCALL MSRs, FPU */
+void arch_irq_init(void);       /* ACPI MADT, LAPIC, IOAPIC, legacy PIC off */
+void arch_clock_init(void);     /* TSC/kvmclock calibration, RTC wall time */
+u64 arch_clock_ns(void);        /* ns since kernel entry */
+u64 arch_realtime_base_ns(void); /* wall clock at kernel entry, ns since epoch */
+u64 arch_tsc_hz(void);
+u64 arch_rdtsc(void);
+/* one-shot timer: an interrupt at (or soon after) clock ns `deadline`;
+ * 0 cancels */
+void arch_timer_arm(u64 deadline_ns);
+bool arch_random_u64(u64 *out); /* RDRAND if present */
+u64 arch_hwcap(void);           /* AT_HWCAP: CPUID 1 EDX */
+u64 arch_hwcap2(void);
+u32 arch_xsave_size(void);      /* bytes of the FPU save area */
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+void arch_fpu_init_area(void *area); /* a clean initial state */
+void arch_set_fs_base(u64 v);
+u64 arch_get_fs_base(void);
+void arch_set_user_gs_base(u64 v);
+u64 arch_get_user_gs_base(void);
+void arch_set_kernel_stack(u64 top); /* TSS rsp0 + syscall stack */
+NORETURN void arch_enter_user(struct user_regs *regs);
+void arch_flush_tlb_page(u64 va);
+void arch_flush_tlb_all(void);
+NORETURN void arch_halt_forever(void);
+void arch_acpi_poweroff(void);  /* returns if it did not work */
+u64 arch_kernel_cr3(void);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * fault.c - fatal user exceptions (kernel layer): with fault:t in the
+ * manifest, print a report (signal, faulting address and access, rip, the
+ * registers, the VMAs around the address), then end the VM with exit
+ * status 128 + signal like a Linux shell would see (139 for SIGSEGV).
+ * Called by arch/x86_64/traps.c.
+ */
+#include "kernel/kernel.h"
+#include "kernel/fault.h"
+#include "kernel/thread.h"
+#include "kernel/mm/mm.h"
+#include "arch/x86_64/x86.h"
+
+static const char *sig_name(int signo)
+{
+	switch (signo) {
+	case FAULT_SIGILL:
+		return "SIGILL";
+	case FAULT_SIGTRAP:
+		return "SIGTRAP";
+	case FAULT_SIGBUS:
+		return "SIGBUS";
+	case FAULT_SIGFPE:
+		return "SIGFPE";
+	default:
+		return "SIGSEGV";
+	}
+}
+
+void user_fault(struct user_regs *r, int signo, u64 addr, const char *what)
+{
+	struct thread *t = current();
+
+	if (config_flag("fault")) {
+		kprintf("\n*** fault: %s in user program (tid %d): ", sig_name(signo), t ? t->tid : 0);
+		if (signo == FAULT_SIGSEGV && r->vector == 14)
+			kprintf("%s access to %#lx (%s) at rip %#lx\n", what, addr,
+				r->error & 1 ? "protection violation" : "unmapped address",
+				r->rip);
+		else
+			kprintf("%s at rip %#lx (error code %#lx)\n", what, r->rip, r->error);
+		dump_regs(r);
+		if (signo == FAULT_SIGSEGV && r->vector == 14)
+			uvm_dump_around(addr);
+		else
+			uvm_dump_around(r->rip);
+	}
+	kernel_exit(128 + signo);
+}

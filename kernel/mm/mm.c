@@ -1,0 +1,20 @@
+/*
+ * mm.c - memory bring-up (kernel layer): the page allocator over the boot
+ * memory map with the direct map of all RAM, then the early identity map
+ * of the first GiB is dropped so the lower half belongs to the program.
+ * Called once by kernel_main.
+ */
+#include "kernel/kernel.h"
+#include "kernel/mm/mm.h"
+#include "arch.h"
+
+void page_init(void);
+
+void mm_init(void)
+{
+	page_init();
+	pt_root()[0] = 0; /* identity map of the boot code: no longer needed */
+	arch_flush_tlb_all();
+	klog("mm: %lu pages, %lu free, NX %s", (unsigned long)mm_total_pages(),
+	     (unsigned long)mm_free_pages(), mm_nx ? "on" : "unavailable");
+}

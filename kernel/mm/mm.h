@@ -1,0 +1,74 @@
+/*
+ * mm.h - memory management internals (kernel layer): page-table entries,
+ * page-table walking, the user address space (VMAs) and boot-time setup.
+ * Used by kernel/mm, sys/ (mmap family, ELF loader) and the trap code.
+ */
+#ifndef KERNEL_MM_H
+#define KERNEL_MM_H
+
+#include "types.h"
+
+#define PTE_P (1ULL << 0)
+#define PTE_W (1ULL << 1)
+#define PTE_U (1ULL << 2)
+#define PTE_PWT (1ULL << 3)
+#define PTE_PCD (1ULL << 4)
+#define PTE_A (1ULL << 5)
+#define PTE_D (1ULL << 6)
+#define PTE_PS (1ULL << 7)
+#define PTE_G (1ULL << 8)
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+/* Linux PROT_* / MAP_* values */
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+
+void mm_init(void);                      /* page allocator + direct map + heap */
+u64 mm_total_pages(void);
+u64 mm_free_pages(void);
+extern bool mm_nx;                       /* EFER.NXE on: PTE_NX is honoured */
+
+/* page tables (kernel/mm/vm.c); pml4 is the virtual address of the root */
+u64 *pt_root(void);
+u64 *pt_walk(u64 *pml4, u64 va, bool create); /* the 4 KiB PTE, NULL if absent/ENOMEM */
+int pt_map(u64 *pml4, u64 va, u64 pa, u64 flags);
+
+/* user address space (kernel/mm/uvm.c) */
+#define VMA_ANON 0x1    /* demand-zero */
+#define VMA_STACK 0x2
+#define VMA_HEAP 0x4
+#define VMA_FILE 0x8    /* private file mapping, filled at mmap time */
+#define VMA_ELF 0x10    /* program segment */
+
+struct vma {
+	u64 start, end; /* [start, end), page aligned */
+	u32 prot;       /* PROT_* */
+	u32 kind;       /* VMA_* */
+};
+
+int uvm_init(void);
+/* map [start, end) with prot: replaces whatever was there (MAP_FIXED) */
+int uvm_map_fixed(u64 start, u64 end, u32 prot, u32 kind);
+int uvm_unmap(u64 start, u64 end);
+int uvm_protect(u64 start, u64 end, u32 prot);
+int uvm_zap(u64 start, u64 end);          /* drop pages (demand-zero again) */
+bool uvm_range_free(u64 start, u64 end);  /* no VMA overlaps */
+bool uvm_range_mapped(u64 start, u64 end); /* fully covered by VMAs */
+u64 uvm_find_gap(u64 len, u64 hint);      /* top-down from the mmap base; 0 = none */
+const struct vma *uvm_find(u64 addr);     /* the VMA holding addr or NULL */
+/* make one page present (demand-zero), for faults and the loader:
+ * 0, -EFAULT (no VMA / not allowed), -ENOMEM */
+int uvm_fault(u64 addr, bool write, bool exec);
+/* the physical page behind a user page (faulting it in), 0 on failure */
+u64 uvm_page_phys(u64 addr, bool write);
+/* move pages of [old, old+len) to new (both page aligned, new range unmapped) */
+int uvm_move(u64 old_addr, u64 len, u64 new_addr);
+void uvm_dump_around(u64 addr);           /* fault report: the VMAs near addr */
+u64 uvm_brk_get(void);
+void uvm_brk_init(u64 start);
+u64 uvm_brk_set(u64 want);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+ * exec.c - the ELF loader and the initial user stack (sys/ layer).
+ * Loads ET_EXEC and static-PIE (ET_DYN without PT_INTERP, at EXEC_PIE_BASE)
+ * programs: every PT_LOAD gets a VMA with its own R/W/X (NX unless X; a
+ * page shared by two segments gets the union), file bytes are read into
+ * fresh pages through the VFS, the rest (bss) is zero. PT_GNU_STACK sets
+ * the stack's X bit; PT_TLS is the program's business. The stack holds
+ * argv/envp from the manifest's arguments/environment (argv defaults to
+ * [program]) and the auxiliary vector, 16-byte aligned as the ABI says.
+ * Called by kernel_main.
+ */
+#include "kernel/kernel.h"
+#include "kernel/thread.h"
+#include "kernel/mm/mm.h"
+#include "lib/value.h"
+#include "lib/format.h"
+#include "sys/exec.h"
+#include "sys/trace.h"
+#include "arch.h"
+#include "arch/x86_64/x86.h"
+
+#define EXEC_PIE_BASE 0x555555554000ULL
+#define EXEC_STACK_TOP USER_MAX
+#define EXEC_STACK_SIZE (8ULL << 20)
+#define EXEC_MAX_ARGS 1024
+#define EXEC_MAX_PHDRS 64
+
+struct elf64_ehdr {
+	u8 ident[16];
+	u16 type, machine;
+	u32 version;
+	u64 entry, phoff, shoff;
+	u32 flags;
+	u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
+
+struct elf64_phdr {
+	u32 type, flags;
+	u64 offset, vaddr, paddr, filesz, memsz, align;
+};
+_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 bytes");
+
+#define ET_EXEC 2
+#define ET_DYN 3
+#define EM_X86_64 62
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define PT_GNU_STACK 0x6474e551
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_HWCAP2 26
+#define AT_EXECFN 31
+#define AT_MINSIGSTKSZ 51
+
+struct exec_image {
+	u64 entry, phdr, phnum, brk;
+	u32 stack_prot;
+};
+
+static u32 elf_prot(u32 pf)
+{
+	return (pf & PF_R ? PROT_READ : 0) | (pf & PF_W ? PROT_WRITE : 0) |
+	       (pf & PF_X ? PROT_EXEC : 0);
+}
+
+static int load_segment(struct file *f, const struct elf64_phdr *ph, u64 base)
+{
+	u64 va = base + ph->vaddr;
+	u64 start = ALIGN_DOWN(va, PAGE_SIZE), end = ALIGN_UP(va + ph->memsz, PAGE_SIZE);
+	u32 prot = elf_prot(ph->flags);
+	const struct vma *prev = uvm_find(start);
+	int err;
+
+	if (prev) {
+		/* the first page is shared with the previous segment */
+		err = uvm_protect(start, start + PAGE_SIZE, prev->prot | prot);
+		if (err)
+			return err;
+		start += PAGE_SIZE;
+	}
+	if (start < end && (err = uvm_map_fixed(start, end, prot, VMA_ELF)))
+		return err;
+	for (u64 done = 0; done < ph->filesz;) {
+		u64 at = va + done;
+		u64 chunk = MIN(PAGE_SIZE - (at & (PAGE_SIZE - 1)), ph->filesz - done);
+		u64 phys = uvm_page_phys(at, true);
+		s64 n;
+
+		if (!phys)
+			return -ENOMEM;
+		n = vfs_pread(f, phys_to_virt(phys), chunk, ph->offset + done);
+		if (n < 0)
+			return (int)n;
+		if ((u64)n != chunk)
+			return -EIO;
+		done += chunk;
+	}
+	return 0;
+}
+
+static int load_elf(const char *path, struct file *f, struct exec_image *img)
+{
+	struct elf64_ehdr eh;
+	struct elf64_phdr *ph = NULL;
+	u64 size = vfs_size(f), base = 0, lo = ~0ULL, hi = 0;
+	s64 n;
+	int err = -ENOEXEC;
+
+	n = vfs_pread(f, &eh, sizeof(eh), 0);
+	if (n != sizeof(eh) || memcmp(eh.ident, "\177ELF", 4)) {
+		kprintf("monos: %s: not an ELF file\n", path);
+		return -ENOEXEC;
+	}
+	if (eh.ident[4] != 2 || eh.ident[5] != 1 || eh.machine != EM_X86_64) {
+		kprintf("monos: %s: not an x86-64 little-endian ELF64 program\n", path);
+		return -ENOEXEC;
+	}
+	if (eh.type != ET_EXEC && eh.type != ET_DYN) {
+		kprintf("monos: %s: ELF type %u is not an executable\n", path, eh.type);
+		return -ENOEXEC;
+	}
+	if (eh.phentsize != sizeof(*ph) || !eh.phnum || eh.phnum > EXEC_MAX_PHDRS ||
+	    eh.phoff > size || eh.phnum * sizeof(*ph) > size - eh.phoff) {
+		kprintf("monos: %s: bad program header table\n", path);
+		return -ENOEXEC;
+	}
+	ph = kmalloc(eh.phnum * sizeof(*ph));
+	if (!ph)
+		return -ENOMEM;
+	n = vfs_pread(f, ph, eh.phnum * sizeof(*ph), eh.phoff);
+	if (n != (s64)(eh.phnum * sizeof(*ph))) {
+		kprintf("monos: %s: cannot read the program headers\n", path);
+		err = n < 0 ? (int)n : -EIO;
+		goto out_free;
+	}
+	img->stack_prot = PROT_READ | PROT_WRITE;
+	for (unsigned i = 0; i < eh.phnum; i++) {
+		if (ph[i].type == PT_INTERP) {
+			kprintf("monos: %s: dynamically linked (PT_INTERP): only static programs "
+				"run for now\n",
+				path);
+			goto out_free;
+		}
+		if (ph[i].type == PT_GNU_STACK && (ph[i].flags & PF_X))
+			img->stack_prot |= PROT_EXEC;
+		if (ph[i].type != PT_LOAD || !ph[i].memsz)
+			continue;
+		if (ph[i].filesz > ph[i].memsz || ph[i].offset > size ||
+		    ph[i].filesz > size - ph[i].offset ||
+		    ((ph[i].vaddr - ph[i].offset) & (PAGE_SIZE - 1)) ||
+		    ph[i].vaddr + ph[i].memsz < ph[i].vaddr) {
+			kprintf("monos: %s: bad PT_LOAD segment %u\n", path, i);
+			goto out_free;
+		}
+		lo = MIN(lo, ALIGN_DOWN(ph[i].vaddr, PAGE_SIZE));
+		hi = MAX(hi, ph[i].vaddr + ph[i].memsz);
+	}
+	if (lo >= hi) {
+		kprintf("monos: %s: no loadable segments\n", path);
+		goto out_free;
+	}
+	if (eh.type == ET_DYN)
+		base = EXEC_PIE_BASE - lo;
+	if (base + lo < USER_MIN || base + hi > EXEC_STACK_TOP - EXEC_STACK_SIZE ||
+	    base + hi < base + lo) {
+		kprintf("monos: %s: segments outside the user address space\n", path);
+		goto out_free;
+	}
+	img->phdr = 0;
+	for (unsigned i = 0; i < eh.phnum; i++) {
+		if (ph[i].type == PT_PHDR)
+			img->phdr = base + ph[i].vaddr;
+		if (ph[i].type != PT_LOAD || !ph[i].memsz)
+			continue;
+		err = load_segment(f, &ph[i], base);
+		if (err) {
+			kprintf("monos: %s: loading segment %u: %s\n", path, i, errno_name(err));
+			goto out_free;
+		}
+		if (!img->phdr && eh.phoff >= ph[i].offset &&
+		    eh.phoff < ph[i].offset + ph[i].filesz)
+			img->phdr = base + ph[i].vaddr + (eh.phoff - ph[i].offset);
+	}
+	img->entry = base + eh.entry;
+	img->phnum = eh.phnum;
+	img->brk = ALIGN_UP(base + hi, PAGE_SIZE);
+	err = 0;
+out_free:
+	kfree(ph);
+	return err;
+}
+
+/* string form of a manifest value (strings and integers) */
+static const char *value_text(const struct value *v, char *tmp, size_t tmp_size)
+{
+	if (!v)
+		return NULL;
+	if (v->type == VALUE_STRING)
+		return (const char *)v->str.bytes;
+	if (v->type == VALUE_INTEGER) {
+		fmt_snprintf(tmp, tmp_size, "%ld", (long)v->integer);
+		return tmp;
+	}
+	return NULL;
+}
+
+struct stack_builder {
+	u64 sp; /* grows down */
+	int err;
+};
+
+static u64 push_bytes(struct stack_builder *sb, const void *p, u64 len)
+{
+	sb->sp -= len;
+	if (!sb->err && copy_to_user(sb->sp, p, len))
+		sb->err = -EFAULT;
+	return sb->sp;
+}
+
+static int build_stack(struct thread *t, const char *path, struct value *config,
+		       const struct exec_image *img)
+{
+	struct value *args = config ? tuple_get_cstr(config, "arguments") : NULL;
+	struct value *env = config ? tuple_get_cstr(config, "environment") : NULL;
+	struct stack_builder sb = { EXEC_STACK_TOP, 0 };
+	u32 argc = 0, envc = 0;
+	u64 *argv_ptrs, *env_ptrs, random_at, platform_at, execfn_at;
+	u8 rnd[16];
+	char tmp[32];
+	int err = 0;
+
+	if (args && args->type != VALUE_VECTOR) {
+		kprintf("monos: manifest: arguments must be a vector [...]\n");
+		return -EINVAL;
+	}
+	if (env && env->type != VALUE_TUPLE) {
+		kprintf("monos: manifest: environment must be a tuple (NAME:value ...)\n");
+		return -EINVAL;
+	}
+	u32 nargs = args ? vector_count(args) : 0;
+	u32 nenv = env ? tuple_count(env) : 0;
+	if (nargs > EXEC_MAX_ARGS || nenv > EXEC_MAX_ARGS) {
+		kprintf("monos: manifest: too many arguments or environment entries\n");
+		return -E2BIG;
+	}
+	argv_ptrs = kmalloc((nargs + 1) * sizeof(u64));
+	env_ptrs = kmalloc((nenv + 1) * sizeof(u64));
+	if (!argv_ptrs || !env_ptrs) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	err = uvm_map_fixed(EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_TOP, img->stack_prot,
+			    VMA_ANON | VMA_STACK);
+	if (err)
+		goto out_free;
+
+	random_bytes(rnd, sizeof(rnd));
+	random_at = push_bytes(&sb, rnd, 16);
+	platform_at = push_bytes(&sb, "x86_64", 7);
+	execfn_at = push_bytes(&sb, path, strlen(path) + 1);
+	for (u32 i = 0; i < nenv; i++) {
+		const struct tuple_entry *e = tuple_at(env, i);
+		const char *val = value_text(e->val, tmp, sizeof(tmp));
+
+		if (!val) {
+			kprintf("monos: manifest: environment %s must be a string\n",
+				e->key->name);
+			err = -EINVAL;
+			goto out_free;
+		}
+		push_bytes(&sb, val, strlen(val) + 1);
+		push_bytes(&sb, "=", 1);
+		env_ptrs[envc++] = push_bytes(&sb, e->key->name, e->key->len);
+		/* key then '=' then value: contiguous, pushed in reverse */
+	}
+	if (!nargs) {
+		argv_ptrs[argc++] = push_bytes(&sb, path, strlen(path) + 1);
+	} else {
+		for (u32 i = nargs; i-- > 0;) {
+			const char *a = value_text(vector_at(args, i), tmp, sizeof(tmp));
+
+			if (!a) {
+				kprintf("monos: manifest: argument %u must be a string\n", i);
+				err = -EINVAL;
+				goto out_free;
+			}
+			argv_ptrs[i] = push_bytes(&sb, a, strlen(a) + 1);
+			argc++;
+		}
+	}
+
+	u64 auxv[][2] = {
+		{ AT_PHDR, img->phdr },
+		{ AT_PHENT, sizeof(struct elf64_phdr) },
+		{ AT_PHNUM, img->phnum },
+		{ AT_PAGESZ, PAGE_SIZE },
+		{ AT_BASE, 0 },
+		{ AT_FLAGS, 0 },
+		{ AT_ENTRY, img->entry },
+		{ AT_UID, 0 },
+		{ AT_EUID, 0 },
+		{ AT_GID, 0 },
+		{ AT_EGID, 0 },
+		{ AT_SECURE, 0 },
+		{ AT_RANDOM, random_at },
+		{ AT_HWCAP, arch_hwcap() },
+		{ AT_HWCAP2, arch_hwcap2() },
+		{ AT_CLKTCK, 100 },
+		{ AT_PLATFORM, platform_at },
+		{ AT_EXECFN, execfn_at },
+		{ AT_MINSIGSTKSZ, ALIGN_UP(arch_xsave_size() + 1024, 64) },
+		{ AT_NULL, 0 },
+	};
+	u64 words = 1 + argc + 1 + envc + 1 + 2 * ARRAY_SIZE(auxv);
+	u64 zero = 0, argc64 = argc;
+
+	sb.sp = ALIGN_DOWN(sb.sp - words * 8, 16) + words * 8;
+	push_bytes(&sb, auxv, sizeof(auxv));
+	push_bytes(&sb, &zero, 8);
+	for (u32 i = envc; i-- > 0;)
+		push_bytes(&sb, &env_ptrs[i], 8);
+	push_bytes(&sb, &zero, 8);
+	for (u32 i = argc; i-- > 0;)
+		push_bytes(&sb, &argv_ptrs[i], 8);
+	push_bytes(&sb, &argc64, 8);
+	if (sb.err) {
+		kprintf("monos: cannot build the initial stack\n");
+		err = sb.err;
+		goto out_free;
+	}
+	t->regs->rsp = sb.sp;
+	t->regs->rip = img->entry;
+out_free:
+	kfree(argv_ptrs);
+	kfree(env_ptrs);
+	return err;
+}
+
+int exec_program(struct thread *t, struct value *config)
+{
+	struct value *pv = config ? tuple_get_cstr(config, "program") : NULL;
+	struct exec_image img = { 0 };
+	struct file *f;
+	const char *path;
+	int err;
+
+	if (!pv || pv->type != VALUE_STRING || !pv->str.len) {
+		kprintf("monos: the manifest names no program (program:/path)\n");
+		return -EINVAL;
+	}
+	path = (const char *)pv->str.bytes;
+	err = vfs_open(path, 0, 0, &f);
+	if (err) {
+		kprintf("monos: cannot open program %s: %s\n", path, errno_name(err));
+		return err;
+	}
+	err = load_elf(path, f, &img);
+	file_put(f);
+	if (err)
+		return err;
+	uvm_brk_init(img.brk);
+	err = build_stack(t, path, config, &img);
+	if (err)
+		return err;
+	trace_on = config_flag("trace") || config_flag("debugsyscalls");
+	klog("exec: %s entry %#lx, brk %#lx, stack %#lx", path, (unsigned long)img.entry,
+	     (unsigned long)img.brk, (unsigned long)t->regs->rsp);
+	return 0;
+}

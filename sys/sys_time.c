@@ -1,0 +1,158 @@
+/*
+ * sys_time.c - time syscalls (sys/ layer): clock_gettime, clock_getres,
+ * gettimeofday, time, nanosleep, clock_nanosleep. Monotonic clocks count
+ * from kernel entry; realtime is the RTC/kvmclock wall time at boot plus
+ * that. Sleeping arms the one-shot timer and halts (kernel/time.c).
+ */
+#include "kernel/kernel.h"
+#include "kernel/time.h"
+#include "sys/syscalls.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11
+#define TIMER_ABSTIME 1
+
+struct timespec64 {
+	s64 sec, nsec;
+};
+
+struct timeval64 {
+	s64 sec, usec;
+};
+
+static int clock_read(u64 clk, u64 *ns)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_REALTIME_ALARM:
+	case CLOCK_TAI:
+		*ns = clock_realtime_ns();
+		return 0;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+	case CLOCK_BOOTTIME_ALARM:
+	case CLOCK_PROCESS_CPUTIME_ID: /* one busy CPU: close enough for now */
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = clock_now_ns();
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_clock_gettime(SYS_ARGS)
+{
+	struct timespec64 ts;
+	u64 ns;
+	int err = clock_read(a0, &ns);
+
+	if (err)
+		return err;
+	ts.sec = (s64)(ns / 1000000000u);
+	ts.nsec = (s64)(ns % 1000000000u);
+	return copy_to_user(a1, &ts, sizeof(ts));
+}
+
+long sys_clock_getres(SYS_ARGS)
+{
+	struct timespec64 ts = { 0, 1 };
+	u64 ns;
+	int err = clock_read(a0, &ns);
+
+	if (err)
+		return err;
+	if (a0 == CLOCK_REALTIME_COARSE || a0 == CLOCK_MONOTONIC_COARSE)
+		ts.nsec = 4000000;
+	if (!a1)
+		return 0;
+	return copy_to_user(a1, &ts, sizeof(ts));
+}
+
+long sys_gettimeofday(SYS_ARGS)
+{
+	u64 ns = clock_realtime_ns();
+	struct timeval64 tv = { (s64)(ns / 1000000000u), (s64)(ns / 1000 % 1000000) };
+	static const u32 tz[2] = { 0, 0 };
+
+	if (a0 && copy_to_user(a0, &tv, sizeof(tv)))
+		return -EFAULT;
+	if (a1 && copy_to_user(a1, tz, sizeof(tz)))
+		return -EFAULT;
+	return 0;
+}
+
+long sys_time(SYS_ARGS)
+{
+	s64 t = (s64)(clock_realtime_ns() / 1000000000u);
+
+	if (a0 && copy_to_user(a0, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
+static int read_timespec(u64 uptr, u64 *ns)
+{
+	struct timespec64 ts;
+
+	if (copy_from_user(&ts, uptr, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	if ((u64)ts.sec > 100ULL * 365 * 86400 * 100) /* far future: cap */
+		ts.sec = 100LL * 365 * 86400 * 100;
+	*ns = (u64)ts.sec * 1000000000u + (u64)ts.nsec;
+	return 0;
+}
+
+long sys_nanosleep(SYS_ARGS)
+{
+	u64 ns;
+	int err = read_timespec(a0, &ns);
+
+	if (err)
+		return err;
+	clock_sleep_until(clock_now_ns() + ns);
+	if (a1) {
+		struct timespec64 zero = { 0, 0 };
+
+		if (copy_to_user(a1, &zero, sizeof(zero)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_clock_nanosleep(SYS_ARGS)
+{
+	u64 ns, now;
+	int err;
+
+	if (a1 & ~(u64)TIMER_ABSTIME)
+		return -EINVAL;
+	if (a0 == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	err = clock_read(a0, &now);
+	if (err)
+		return err;
+	err = read_timespec(a2, &ns);
+	if (err)
+		return err;
+	if (a1 & TIMER_ABSTIME) {
+		if (ns > now)
+			clock_sleep_until(clock_now_ns() + (ns - now));
+	} else {
+		clock_sleep_until(clock_now_ns() + ns);
+	}
+	return 0;
+}

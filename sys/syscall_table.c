@@ -1,0 +1,113 @@
+/*
+ * syscall_table.c - the one system call table (sys/ layer): designated
+ * initializers [__NR_x] = sys_x; a missing entry or a number past the end
+ * returns -ENOSYS (reported once per number in the kernel log). Also
+ * syscall_dispatch, called by arch/x86_64/entry.S with the saved user
+ * registers: runs the handler, traces it when asked (sys/trace.c) and puts
+ * the result in rax.
+ */
+#include "kernel/kernel.h"
+#include "sys/syscalls.h"
+#include "sys/syscall_nr.h"
+#include "sys/trace.h"
+#include "arch/x86_64/x86.h"
+
+static const syscall_fn syscall_table[SYSCALL_MAX] = {
+	/* K1: kernel core */
+	[__NR_brk] = sys_brk,
+	[__NR_mmap] = sys_mmap,
+	[__NR_munmap] = sys_munmap,
+	[__NR_mprotect] = sys_mprotect,
+	[__NR_madvise] = sys_madvise,
+	[__NR_mremap] = sys_mremap,
+	[__NR_uname] = sys_uname,
+	[__NR_getpid] = sys_getpid,
+	[__NR_gettid] = sys_gettid,
+	[__NR_getppid] = sys_getppid,
+	[__NR_getuid] = sys_getuid,
+	[__NR_geteuid] = sys_geteuid,
+	[__NR_getgid] = sys_getgid,
+	[__NR_getegid] = sys_getegid,
+	[__NR_set_tid_address] = sys_set_tid_address,
+	[__NR_set_robust_list] = sys_set_robust_list,
+	[__NR_arch_prctl] = sys_arch_prctl,
+	[__NR_rt_sigaction] = sys_rt_sigaction,
+	[__NR_rt_sigprocmask] = sys_rt_sigprocmask,
+	[__NR_sigaltstack] = sys_sigaltstack,
+	[__NR_prlimit64] = sys_prlimit64,
+	[__NR_getrlimit] = sys_getrlimit,
+	[__NR_setrlimit] = sys_setrlimit,
+	[__NR_clock_gettime] = sys_clock_gettime,
+	[__NR_gettimeofday] = sys_gettimeofday,
+	[__NR_time] = sys_time,
+	[__NR_clock_getres] = sys_clock_getres,
+	[__NR_nanosleep] = sys_nanosleep,
+	[__NR_clock_nanosleep] = sys_clock_nanosleep,
+	[__NR_getrandom] = sys_getrandom,
+	[__NR_sched_getaffinity] = sys_sched_getaffinity,
+	[__NR_sched_yield] = sys_sched_yield,
+	[__NR_sysinfo] = sys_sysinfo,
+	[__NR_exit] = sys_exit,
+	[__NR_exit_group] = sys_exit_group,
+	/* K2: files (add new ones below this line) */
+	[__NR_read] = sys_read,
+	[__NR_write] = sys_write,
+	[__NR_readv] = sys_readv,
+	[__NR_writev] = sys_writev,
+	[__NR_pread64] = sys_pread64,
+	[__NR_pwrite64] = sys_pwrite64,
+	[__NR_open] = sys_open,
+	[__NR_openat] = sys_openat,
+	[__NR_close] = sys_close,
+	[__NR_lseek] = sys_lseek,
+	[__NR_fstat] = sys_fstat,
+	[__NR_stat] = sys_stat,
+	[__NR_lstat] = sys_lstat,
+	[__NR_newfstatat] = sys_newfstatat,
+	[__NR_statx] = sys_statx,
+	[__NR_getdents64] = sys_getdents64,
+	[__NR_readlink] = sys_readlink,
+	[__NR_readlinkat] = sys_readlinkat,
+	[__NR_access] = sys_access,
+	[__NR_faccessat] = sys_faccessat,
+	[__NR_faccessat2] = sys_faccessat2,
+	[__NR_fcntl] = sys_fcntl,
+	[__NR_ioctl] = sys_ioctl,
+	[__NR_dup] = sys_dup,
+	[__NR_dup2] = sys_dup2,
+	[__NR_dup3] = sys_dup3,
+	[__NR_getcwd] = sys_getcwd,
+	[__NR_chdir] = sys_chdir,
+	[__NR_fchdir] = sys_fchdir,
+};
+
+static u8 enosys_reported[SYSCALL_MAX / 8];
+
+long sys_enosys(SYS_ARGS)
+{
+	return -ENOSYS;
+}
+
+void syscall_dispatch(struct user_regs *r)
+{
+	u64 nr = r->rax;
+	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
+	long ret;
+
+	if (trace_on)
+		trace_enter(nr, r);
+	if (fn) {
+		ret = fn(r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);
+	} else {
+		ret = -ENOSYS;
+		if (nr >= SYSCALL_MAX || !(enosys_reported[nr / 8] & (1u << (nr % 8)))) {
+			if (nr < SYSCALL_MAX)
+				enosys_reported[nr / 8] |= (u8)(1u << (nr % 8));
+			klog("syscall %lu (%s) not implemented: -ENOSYS", (unsigned long)nr,
+			     trace_syscall_name(nr));
+		}
+	}
+	r->rax = (u64)ret;
+	if (trace_on)
+		trace_exit(nr, r, ret);
+}

@@ -1,0 +1,90 @@
+/*
+ * syscalls.h - prototypes of every system call handler (sys/ layer). All
+ * take the six raw argument registers (rdi rsi rdx r10 r8 r9) and return
+ * the value for rax: >= 0 or -errno. The table is sys/syscall_table.c.
+ * Kernel core (K1): memory, process, time, signals. Kernel I/O (K2): the
+ * file syscalls, defined in fs/ or sys/sys_file*.c (sys/sys_weak.c holds
+ * -ENOSYS stand-ins until they exist).
+ */
+#ifndef SYS_SYSCALLS_H
+#define SYS_SYSCALLS_H
+
+#include "types.h"
+
+#define SYS_ARGS u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5
+typedef long (*syscall_fn)(SYS_ARGS);
+
+/* ---- K1: kernel core ---- */
+long sys_brk(SYS_ARGS);
+long sys_mmap(SYS_ARGS);
+long sys_munmap(SYS_ARGS);
+long sys_mprotect(SYS_ARGS);
+long sys_madvise(SYS_ARGS);
+long sys_mremap(SYS_ARGS);
+long sys_uname(SYS_ARGS);
+long sys_getpid(SYS_ARGS);
+long sys_gettid(SYS_ARGS);
+long sys_getppid(SYS_ARGS);
+long sys_getuid(SYS_ARGS);
+long sys_geteuid(SYS_ARGS);
+long sys_getgid(SYS_ARGS);
+long sys_getegid(SYS_ARGS);
+long sys_set_tid_address(SYS_ARGS);
+long sys_set_robust_list(SYS_ARGS);
+long sys_arch_prctl(SYS_ARGS);
+long sys_rt_sigaction(SYS_ARGS);
+long sys_rt_sigprocmask(SYS_ARGS);
+long sys_sigaltstack(SYS_ARGS);
+long sys_prlimit64(SYS_ARGS);
+long sys_getrlimit(SYS_ARGS);
+long sys_setrlimit(SYS_ARGS);
+long sys_clock_gettime(SYS_ARGS);
+long sys_gettimeofday(SYS_ARGS);
+long sys_time(SYS_ARGS);
+long sys_clock_getres(SYS_ARGS);
+long sys_nanosleep(SYS_ARGS);
+long sys_clock_nanosleep(SYS_ARGS);
+long sys_getrandom(SYS_ARGS);
+long sys_sched_getaffinity(SYS_ARGS);
+long sys_sched_yield(SYS_ARGS);
+long sys_sysinfo(SYS_ARGS);
+long sys_exit(SYS_ARGS);
+long sys_exit_group(SYS_ARGS);
+
+/* ---- K2: files (add new ones below this line) ---- */
+long sys_read(SYS_ARGS);
+long sys_write(SYS_ARGS);
+long sys_readv(SYS_ARGS);
+long sys_writev(SYS_ARGS);
+long sys_pread64(SYS_ARGS);
+long sys_pwrite64(SYS_ARGS);
+long sys_open(SYS_ARGS);
+long sys_openat(SYS_ARGS);
+long sys_close(SYS_ARGS);
+long sys_lseek(SYS_ARGS);
+long sys_fstat(SYS_ARGS);
+long sys_stat(SYS_ARGS);
+long sys_lstat(SYS_ARGS);
+long sys_newfstatat(SYS_ARGS);
+long sys_statx(SYS_ARGS);
+long sys_getdents64(SYS_ARGS);
+long sys_readlink(SYS_ARGS);
+long sys_readlinkat(SYS_ARGS);
+long sys_access(SYS_ARGS);
+long sys_faccessat(SYS_ARGS);
+long sys_faccessat2(SYS_ARGS);
+long sys_fcntl(SYS_ARGS);
+long sys_ioctl(SYS_ARGS);
+long sys_dup(SYS_ARGS);
+long sys_dup2(SYS_ARGS);
+long sys_dup3(SYS_ARGS);
+long sys_getcwd(SYS_ARGS);
+long sys_chdir(SYS_ARGS);
+long sys_fchdir(SYS_ARGS);
+
+/* sys/syscall_table.c */
+struct user_regs;
+void syscall_dispatch(struct user_regs *r);
+long sys_enosys(SYS_ARGS);
+
+#endif
