@@ -3,7 +3,7 @@
 #                            mkfs -b puts it at LBA 0.. of an image
 #   $(BUILD)/boot32/lib.a    lib/ built a third time, 32-bit freestanding,
 #                            for stage2's TFS reader and image_parse_mbr
-#   $(BUILD)/boot/test/      test kernels for tests/suites/40-boot-bios
+#   $(BUILD)/boot/test/      test kernels and mkbootfs for tests/suites/40-boot-bios
 # stage2 carries its own 64-bit division helpers (boot/stage2/libgcc.c), so
 # no 32-bit libgcc (gcc-multilib) is needed.
 
@@ -40,11 +40,7 @@ $(BUILD)/boot/stage2.elf: $(STAGE2_OBJS) $(BUILD)/boot32/lib.a boot/boot.ld
 $(BUILD)/boot/boot.img: $(BUILD)/boot/stage2.elf
 	$(Q)objcopy -O binary $< $@.tmp && truncate -s %512 $@.tmp && mv $@.tmp $@
 
-# stage2 links lib's TFS reader and image code; until those land (parallel
-# work) boot.img is left out of `all` so `make` keeps linking. TEMPORARY.
-ifneq ($(and $(wildcard lib/tfs.c),$(wildcard lib/image.c)),)
 ALL_TARGETS += $(BUILD)/boot/boot.img
-endif
 
 # ---- test kernels for tests/suites/40-boot-bios (boot/test/) ----
 BOOT_TEST := $(BUILD)/boot/test
@@ -73,3 +69,11 @@ $(BOOT_TEST)/%.elf: $(BOOT_TEST)/%.o boot/test/pvh_test.ld
 		-o $@ $<
 
 ALL_TARGETS += $(BOOT_TEST_KERNELS)
+
+# host helper: a bootfs with /kernel in many extents (boot/test/mkbootfs.c)
+$(BUILD)/boot/test/mkbootfs: boot/test/mkbootfs.c $(BUILD)/host/lib.a \
+		$(BUILD)/host/tools/common/host_alloc.o | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $^
+
+ALL_TARGETS += $(BUILD)/boot/test/mkbootfs
