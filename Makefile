@@ -2,6 +2,7 @@
 # its own build.mk; this file holds the toolchains and the top targets.
 #   make            build everything into $(BUILD)/
 #   make test       run every test suite (tests/run), ends "N passed, N failed"
+#   make test-big   the slow variants (mkfs with a 1 GiB file)
 #   make fuzz       run the fuzzers longer (FUZZ_SECONDS, default 60 each)
 #   make run        run the bundled demo through the runner
 #   make clean      remove $(BUILD)/
@@ -29,7 +30,7 @@ KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdlib -nostdinc \
 	-fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
 	-DMONOS_KERNEL -Iinclude -I.
 
-.PHONY: all test fuzz clean run deps check-style format
+.PHONY: all test test-big fuzz clean run deps check-style format
 all:
 
 # ---- dependencies: installed by scripts/deps.sh, checked once per build ----
@@ -62,6 +63,10 @@ all: $(ALL_TARGETS)
 
 test: all
 	$(Q)tests/run
+
+# the slow variants: mkfs streaming a 1 GiB file (tests/suites/30-mkfs)
+test-big: all
+	$(Q)MKFS_BIG_MB=1024 SUITES=30-mkfs tests/run
 
 fuzz: all
 	$(Q)FUZZ_SECONDS=$${FUZZ_SECONDS:-60} tests/fuzz/run

@@ -133,7 +133,6 @@ static int build_volume(int fd, u64 base, u64 sectors, const char *label, const 
 	struct tfs_msg msg;
 	struct tfs *fs = NULL;
 	u8 uuid[16];
-	u64 used;
 	int ret;
 
 	if (getrandom(uuid, sizeof(uuid), 0) != sizeof(uuid)) {
@@ -148,23 +147,22 @@ static int build_volume(int fd, u64 base, u64 sectors, const char *label, const 
 		value_free(tree);
 		return ret;
 	}
-	ret = mkfs_stream_files(fs, files);
-	if (ret < 0) {
-		value_free(tree);
-		goto out_close;
-	}
+	/* like the reference mkfs: the whole tree first (files without data),
+	 * then each file's extents and filelength as records */
 	ret = tfs_write_root(fs, tree); /* tree belongs to fs from here */
 	if (ret < 0) {
 		mkfs_error("%s: writing the root tuple: %s", what, strerror(-ret));
 		goto out_close;
 	}
+	ret = mkfs_stream_files(fs, files);
+	if (ret < 0)
+		goto out_close;
 	ret = tfs_flush(fs);
 	if (ret < 0) {
 		mkfs_error("%s: flushing: %s", what, strerror(-ret));
 		goto out_close;
 	}
-	used = tfs_used_sectors(fs);
-	*end = MAX(used, d.max_end);
+	*end = MAX(tfs_end_sector(fs), d.max_end);
 out_close:
 	tfs_close(fs);
 	return ret;

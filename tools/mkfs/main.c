@@ -193,20 +193,15 @@ static int add_kernel(struct value **boot, const char *path)
 	}
 	if (children->type != VALUE_TUPLE)
 		return -EINVAL;
+	/* tuple_set takes ownership of the value even when it fails */
 	node = value_tuple();
+	if (tuple_set(children, sym("kernel"), node) < 0)
+		return -ENOMEM;
 	contents = value_tuple();
+	if (tuple_set(node, sym("contents"), contents) < 0)
+		return -ENOMEM;
 	host = value_cstring(path);
-	if (!node || !contents || !host) {
-		value_free(node);
-		value_free(contents);
-		value_free(host);
-		return -ENOMEM;
-	}
-	if (tuple_set(contents, sym("host"), host) < 0 ||
-	    tuple_set(node, sym("contents"), contents) < 0 ||
-	    tuple_set(children, sym("kernel"), node) < 0)
-		return -ENOMEM;
-	return 0;
+	return tuple_set(contents, sym("host"), host) < 0 ? -ENOMEM : 0;
 }
 
 struct mkfs_opts {
