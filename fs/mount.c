@@ -124,8 +124,10 @@ static int fs_try_mount(struct blockdev *bd)
 	u64 t0 = clock_now_ns();
 	int err;
 
-	if (bd->sectors == 0)
+	if (bd->sectors == 0) {
+		kprintf("fs: %s: empty disk\n", bd->name);
 		return -ENODEV;
+	}
 	sector0 = kmalloc(512);
 	if (!sector0)
 		return -ENOMEM;

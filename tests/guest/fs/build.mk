@@ -1,0 +1,15 @@
+# tests/guest/fs/build.mk - the kernel I/O helper's guest program (fswalk:
+# walks a tree, prints sizes, sha256s, links), built static with musl-gcc
+# and gcc; used by tests/suites/55-kernel-fs. Included by
+# tests/guest/build.mk.
+FS_GUEST_BINS := $(BUILD)/guest/fs/fswalk.musl $(BUILD)/guest/fs/fswalk.glibc
+
+$(BUILD)/guest/fs/%.musl: tests/guest/fs/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)musl-gcc -static $(GUEST_CFLAGS) -o $@ $<
+
+$(BUILD)/guest/fs/%.glibc: tests/guest/fs/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -static $(GUEST_CFLAGS) -o $@ $<
+
+ALL_TARGETS += $(FS_GUEST_BINS)
