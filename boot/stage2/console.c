@@ -99,16 +99,16 @@ static void con_vprintf(const char *fmt, va_list ap)
 		}
 		case 'd': {
 			s64 sv = longs >= 2 ? va_arg(ap, long long)
-			       : longs   ? va_arg(ap, long)
-					 : va_arg(ap, int);
+				 : longs    ? va_arg(ap, long)
+					    : va_arg(ap, int);
 			con_number(sv < 0 ? -(u64)sv : (u64)sv, 10, sv < 0);
 			break;
 		}
 		case 'u':
 		case 'x':
 			v = longs >= 2 ? va_arg(ap, unsigned long long)
-			  : longs   ? va_arg(ap, unsigned long)
-				    : va_arg(ap, unsigned int);
+			    : longs    ? va_arg(ap, unsigned long)
+				       : va_arg(ap, unsigned int);
 			con_number(v, *fmt == 'u' ? 10 : 16, false);
 			break;
 		case 'p':

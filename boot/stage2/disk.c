@@ -67,7 +67,7 @@ static int disk_read_chunk(u64 lba, u32 count)
 	struct bios_regs r;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
-		*dap = (struct edd_dap){ 16, 0, (u16)count, 0, BOUNCE_BUF >> 4, lba };
+		*dap = (struct edd_dap){16, 0, (u16)count, 0, BOUNCE_BUF >> 4, lba};
 		memset(&r, 0, sizeof(r));
 		r.eax = 0x4200;
 		r.edx = disk_drive;

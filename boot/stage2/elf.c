@@ -13,13 +13,13 @@
 #include "lib/errno.h"
 #include "lib/tfs.h"
 
-#define ELF_PT_LOAD 1
-#define ELF_PT_NOTE 4
-#define ELF_ET_EXEC 2
-#define ELF_EM_X86_64 62
+#define ELF_PT_LOAD		 1
+#define ELF_PT_NOTE		 4
+#define ELF_ET_EXEC		 2
+#define ELF_EM_X86_64		 62
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
-#define ELF_MAX_PHDRS 64
-#define ELF_MAX_NOTE (64u << 10)
+#define ELF_MAX_PHDRS		 64
+#define ELF_MAX_NOTE		 (64u << 10)
 
 struct elf64_ehdr {
 	u8 ident[16];
@@ -75,7 +75,8 @@ static u32 elf_find_pvh(const u8 *buf, u64 len, u64 align)
 			if (n.descsz == 8)
 				memcpy(&hi, buf + desc + 4, 4);
 			if (hi || !lo)
-				stage2_fail("/kernel: PVH entry %x%08x is not a 32-bit address", hi, lo);
+				stage2_fail("/kernel: PVH entry %x%08x is not a 32-bit address", hi,
+					    lo);
 			return lo;
 		}
 		off = next;
@@ -92,7 +93,10 @@ int elf_load_kernel(struct tfs *fs, const struct value *file, u32 *entry_out)
 	if (size < sizeof(eh))
 		stage2_fail("/kernel is not an ELF file (%llu bytes)", size);
 	elf_read(fs, file, &eh, 0, sizeof(eh));
-	if (memcmp(eh.ident, "\x7f" "ELF", 4))
+	if (memcmp(eh.ident,
+		   "\x7f"
+		   "ELF",
+		   4))
 		stage2_fail("/kernel is not an ELF file (bad magic)");
 	if (eh.ident[4] != 2 || eh.ident[5] != 1)
 		stage2_fail("/kernel is not a little-endian ELF64 file");

@@ -25,11 +25,11 @@ static struct idt_gate fault_idt[32];
 
 void fault_init(void)
 {
-	struct idt_desc d = { sizeof(fault_idt) - 1, (u32)fault_idt };
+	struct idt_desc d = {sizeof(fault_idt) - 1, (u32)fault_idt};
 
 	for (int i = 0; i < 32; i++) {
 		u32 off = exc_stub_table[i];
-		fault_idt[i] = (struct idt_gate){ off & 0xffff, 0x08, 0, 0x8e, off >> 16 };
+		fault_idt[i] = (struct idt_gate){off & 0xffff, 0x08, 0, 0x8e, off >> 16};
 	}
 	__asm__ volatile("lidt %0" : : "m"(d));
 }

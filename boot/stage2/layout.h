@@ -11,12 +11,12 @@
 #ifndef BOOT_STAGE2_LAYOUT_H
 #define BOOT_STAGE2_LAYOUT_H
 
-#define RM_STACK_TOP 0x7c00
-#define STAGE2_BASE 0x8000
-#define STAGE2_LIMIT 0x60000
-#define BOUNCE_BUF 0x60000
+#define RM_STACK_TOP   0x7c00
+#define STAGE2_BASE    0x8000
+#define STAGE2_LIMIT   0x60000
+#define BOUNCE_BUF     0x60000
 #define BOUNCE_SECTORS 127
-#define PM_STACK_TOP 0x80000
+#define PM_STACK_TOP   0x80000
 #define LOADER_LOW_END 0x80000 /* everything above is free for the kernel */
 
 /* isa-debug-exit code for "the boot loader failed" (QEMU status 249) */
@@ -24,16 +24,16 @@
 
 /* struct bios_regs: 10 u32 words */
 #define BIOS_REGS_WORDS 10
-#define BR_EAX 0
-#define BR_EBX 4
-#define BR_ECX 8
-#define BR_EDX 12
-#define BR_ESI 16
-#define BR_EDI 20
-#define BR_EBP 24
-#define BR_EFLAGS 28
-#define BR_DS 32
-#define BR_ES 36
+#define BR_EAX		0
+#define BR_EBX		4
+#define BR_ECX		8
+#define BR_EDX		12
+#define BR_ESI		16
+#define BR_EDI		20
+#define BR_EBP		24
+#define BR_EFLAGS	28
+#define BR_DS		32
+#define BR_ES		36
 
 #ifndef __ASSEMBLY__
 #include "types.h"

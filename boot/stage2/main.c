@@ -71,19 +71,18 @@ void stage2_main(u32 drive)
 		stage2_fail("no bootfs partition in the MBR");
 	lib_free(sector0);
 
-	bctx = (struct bootfs_ctx){ layout.boot_lba, layout.boot_sectors };
+	bctx = (struct bootfs_ctx){layout.boot_lba, layout.boot_sectors};
 	struct tfs_dev dev = {
-		.ctx = &bctx,
-		.read = bootfs_read,
-		.write = NULL,
-		.sectors = layout.boot_sectors,
+	    .ctx = &bctx,
+	    .read = bootfs_read,
+	    .write = NULL,
+	    .sectors = layout.boot_sectors,
 	};
 	msg.text[0] = '\0';
 	err = tfs_open(&dev, &fs, &msg);
 	if (err)
 		stage2_fail("bootfs (partition 1 at sector %llu) is not a valid TFS: %s (%s)",
-			    layout.boot_lba, msg.text[0] ? msg.text : "no detail",
-			    errno_name(err));
+			    layout.boot_lba, msg.text[0] ? msg.text : "no detail", errno_name(err));
 	struct value *kernel = tfs_lookup(tfs_root(fs), "kernel");
 	if (!kernel)
 		stage2_fail("/kernel not found in bootfs");

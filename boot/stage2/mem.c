@@ -15,10 +15,10 @@
 #include "lib/alloc.h"
 #include "lib/cstring.h"
 
-#define HEAP_MAX (16u << 20)
-#define HEAP_MIN (1u << 20)
+#define HEAP_MAX   (16u << 20)
+#define HEAP_MIN   (1u << 20)
 #define HEAP_MAGIC 0x48454150u /* "HEAP" */
-#define SMAP 0x534d4150u
+#define SMAP	   0x534d4150u
 
 static struct e820_entry e820_map[E820_MAX];
 static u32 e820_count;
@@ -190,7 +190,7 @@ void lib_free(void *p)
 	}
 	if (pp != &heap_free) {
 		struct heap_block *prev =
-			(struct heap_block *)((u8 *)pp - __builtin_offsetof(struct heap_block, next));
+		    (struct heap_block *)((u8 *)pp - __builtin_offsetof(struct heap_block, next));
 		if ((u8 *)prev + prev->size == (u8 *)b) {
 			prev->size += b->size;
 			prev->next = b->next;

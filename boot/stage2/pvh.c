@@ -85,16 +85,16 @@ void pvh_boot(u32 entry)
 	u32 n = mem_e820(&map);
 
 	for (u32 i = 0; i < n; i++)
-		pvh_memmap[i] = (struct hvm_memmap_entry){ map[i].base, map[i].length,
-							   map[i].type, 0 };
+		pvh_memmap[i] =
+		    (struct hvm_memmap_entry){map[i].base, map[i].length, map[i].type, 0};
 	pvh_cmdline[0] = '\0';
 	pvh_info = (struct hvm_start_info){
-		.magic = HVM_START_MAGIC,
-		.version = 1,
-		.cmdline_paddr = (u32)pvh_cmdline,
-		.rsdp_paddr = rsdp_find(),
-		.memmap_paddr = (u32)pvh_memmap,
-		.memmap_entries = n,
+	    .magic = HVM_START_MAGIC,
+	    .version = 1,
+	    .cmdline_paddr = (u32)pvh_cmdline,
+	    .rsdp_paddr = rsdp_find(),
+	    .memmap_paddr = (u32)pvh_memmap,
+	    .memmap_entries = n,
 	};
 	/* mask the legacy PICs: the kernel owns interrupts from here */
 	outb(0x21, 0xff);

@@ -37,8 +37,8 @@ _Static_assert(sizeof(struct e820_entry) == 24, "ACPI 3.0 E820 entry");
 
 void mem_init(void); /* reads E820, places the heap; fails on no RAM */
 u32 mem_e820(const struct e820_entry **out);
-bool mem_is_ram(u64 base, u64 len);        /* fully inside usable RAM */
-bool mem_hits_loader(u64 base, u64 len);   /* overlaps stage2 or its heap */
+bool mem_is_ram(u64 base, u64 len);	 /* fully inside usable RAM */
+bool mem_hits_loader(u64 base, u64 len); /* overlaps stage2 or its heap */
 void mem_heap_range(u64 *base, u64 *end);
 
 /* ---- disk.c: int 13h extended reads through the bounce buffer ---- */

@@ -42,9 +42,9 @@ static void die(const char *what, int err, const struct tfs_msg *msg)
 
 int main(int argc, char **argv)
 {
-	static const u8 uuid[16] = { 0x6d, 0x6b, 0x62, 0x6f, 0x6f, 0x74 };
+	static const u8 uuid[16] = {0x6d, 0x6b, 0x62, 0x6f, 0x6f, 0x74};
 	static u8 pad[4096];
-	struct tfs_msg msg = { { 0 } };
+	struct tfs_msg msg = {{0}};
 	struct tfs *fs;
 	int err;
 
@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	vol_fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
 	if (vol_fd < 0 || ftruncate(vol_fd, (off_t)sectors * 512))
 		die(argv[1], errno, NULL);
-	struct tfs_dev dev = { NULL, vol_read, vol_write, sectors };
+	struct tfs_dev dev = {NULL, vol_read, vol_write, sectors};
 	err = tfs_format(&dev, "bootfs", uuid, &fs, &msg);
 	if (err)
 		die("format", err, &msg);
