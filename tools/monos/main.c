@@ -16,6 +16,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,12 @@ static char *helper_path(const char *env, const char *dir, const char *rel)
 		return strdup(e);
 	if (asprintf(&p, "%s/%s", dir, rel) < 0)
 		return NULL;
+	char *real = realpath(p, NULL); /* build/bin/../kernel -> build/kernel */
+
+	if (real) {
+		free(p);
+		p = real;
+	}
 	return p;
 }
 
@@ -345,6 +352,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 	int first, ret;
 
+	signal(SIGPIPE, SIG_IGN); /* a helper that stops reading is an error, not a kill */
 	if (argc < 2)
 		usage_error("expected a command: run, build or boot");
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {

@@ -166,7 +166,10 @@ void vm_argv(const struct vm_opts *o, struct argvec *av)
 	av_add(av, "1");
 	av_add(av, "-nodefaults");
 	av_add(av, "-no-user-config");
-	av_add(av, "-nographic");
+	/* -display none, not -nographic: with -nographic QEMU turns on
+	 * SeaBIOS's serial console, whose banner would mix into the output */
+	av_add(av, "-display");
+	av_add(av, "none");
 	av_add(av, "-no-reboot");
 	av_add(av, "-serial");
 	av_add(av, "stdio");
