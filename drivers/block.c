@@ -17,8 +17,7 @@ int blockdev_register(struct blockdev *bd)
 	if (blockdev_count >= BLOCKDEV_MAX)
 		return -ENOSPC;
 	blockdevs[blockdev_count++] = bd;
-	klog("block: %s: %llu sectors (%llu MiB)", bd->name,
-	     (unsigned long long)bd->sectors,
+	klog("block: %s: %llu sectors (%llu MiB)", bd->name, (unsigned long long)bd->sectors,
 	     (unsigned long long)(bd->sectors >> 11));
 	return 0;
 }

@@ -12,10 +12,10 @@
 #include "drivers/virtio/virtio_mmio.h"
 #include "drivers/virtio/virtio_pci.h"
 
-#define MICROVM_MMIO_BASE 0xfeb00000ull
-#define MICROVM_MMIO_SLOTS 24
-#define MICROVM_MMIO_SIZE 512
-#define MICROVM_MMIO_IRQ_BASE 5   /* one IOAPIC: GSI 5 + slot */
+#define MICROVM_MMIO_BASE      0xfeb00000ull
+#define MICROVM_MMIO_SLOTS     24
+#define MICROVM_MMIO_SIZE      512
+#define MICROVM_MMIO_IRQ_BASE  5  /* one IOAPIC: GSI 5 + slot */
 #define MICROVM_MMIO_IRQ_BASE2 24 /* with QEMU's second IOAPIC: GSI 24 + slot */
 
 static bool parse_u64(const char **pp, const char *end, unsigned base, u64 *out)
@@ -106,7 +106,7 @@ static void mmio_probe_slots(void)
 {
 	void *virt;
 	u32 irq_base = acpi_ioapic_gsi_base(MICROVM_MMIO_IRQ_BASE2) ? MICROVM_MMIO_IRQ_BASE2
-								       : MICROVM_MMIO_IRQ_BASE;
+								    : MICROVM_MMIO_IRQ_BASE;
 
 	if (vm_map_mmio(MICROVM_MMIO_BASE, MICROVM_MMIO_SLOTS * MICROVM_MMIO_SIZE, &virt))
 		return;

@@ -163,8 +163,7 @@ static volatile u8 *ecam_addr(u8 bus, u8 slot, u8 func, u16 off)
 
 static u32 cf8_addr(u8 bus, u8 slot, u8 func, u16 off)
 {
-	return 0x80000000u | ((u32)bus << 16) | ((u32)slot << 11) | ((u32)func << 8) |
-	       (off & 0xfc);
+	return 0x80000000u | ((u32)bus << 16) | ((u32)slot << 11) | ((u32)func << 8) | (off & 0xfc);
 }
 
 static u32 cfg_read32(u8 bus, u8 slot, u8 func, u16 off)
@@ -252,8 +251,8 @@ u64 pci_bar_addr(const struct pci_dev *d, int idx, bool *io)
 	}
 	if (((lo >> 1) & 3) == 2) /* 64-bit memory BAR */
 		return idx + 1 < PCI_BARS
-			       ? ((u64)pci_read32(d, PCI_BAR0 + 4 * (idx + 1)) << 32) | (lo & ~0xfu)
-			       : 0;
+			   ? ((u64)pci_read32(d, PCI_BAR0 + 4 * (idx + 1)) << 32) | (lo & ~0xfu)
+			   : 0;
 	return lo & ~0xfu;
 }
 
@@ -401,9 +400,9 @@ void pci_enable(struct pci_dev *d)
 
 /* ---- interrupts ---- */
 
-#define MSIX_CTRL_ENABLE 0x8000
-#define MSIX_CTRL_MASKALL 0x4000
-#define MSIX_ENTRY_SIZE 16
+#define MSIX_CTRL_ENABLE   0x8000
+#define MSIX_CTRL_MASKALL  0x4000
+#define MSIX_ENTRY_SIZE	   16
 #define MSIX_VECTOR_MASKED 0x1
 
 int pci_msix_enable(struct pci_dev *d)
@@ -419,8 +418,7 @@ int pci_msix_enable(struct pci_dev *d)
 	ctrl = pci_read16(d, cap + 2);
 	table = pci_read32(d, cap + 4);
 	d->msix_entries = (ctrl & 0x7ff) + 1;
-	err = pci_map_bar(d, table & 7, table & ~7u, (u64)d->msix_entries * MSIX_ENTRY_SIZE,
-			  &virt);
+	err = pci_map_bar(d, table & 7, table & ~7u, (u64)d->msix_entries * MSIX_ENTRY_SIZE, &virt);
 	if (err)
 		return err;
 	d->msix_cap = cap;

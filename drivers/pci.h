@@ -9,31 +9,30 @@
 
 #include "kernel/kernel.h"
 
-#define PCI_VENDOR_ID 0x00
-#define PCI_DEVICE_ID 0x02
-#define PCI_COMMAND 0x04
-#define PCI_STATUS 0x06
-#define PCI_CLASS_REV 0x08
-#define PCI_HEADER_TYPE 0x0e
-#define PCI_BAR0 0x10
-#define PCI_SUBSYS_ID 0x2e
-#define PCI_CAP_PTR 0x34
+#define PCI_VENDOR_ID	   0x00
+#define PCI_DEVICE_ID	   0x02
+#define PCI_COMMAND	   0x04
+#define PCI_STATUS	   0x06
+#define PCI_CLASS_REV	   0x08
+#define PCI_HEADER_TYPE	   0x0e
+#define PCI_BAR0	   0x10
+#define PCI_SUBSYS_ID	   0x2e
+#define PCI_CAP_PTR	   0x34
 #define PCI_INTERRUPT_LINE 0x3c
-#define PCI_INTERRUPT_PIN 0x3d
-#define PCI_SECONDARY_BUS 0x19
+#define PCI_INTERRUPT_PIN  0x3d
+#define PCI_SECONDARY_BUS  0x19
 
-#define PCI_COMMAND_IO 0x1
-#define PCI_COMMAND_MEMORY 0x2
-#define PCI_COMMAND_MASTER 0x4
+#define PCI_COMMAND_IO		 0x1
+#define PCI_COMMAND_MEMORY	 0x2
+#define PCI_COMMAND_MASTER	 0x4
 #define PCI_COMMAND_INTX_DISABLE 0x400
-#define PCI_STATUS_CAP_LIST 0x10
+#define PCI_STATUS_CAP_LIST	 0x10
 
-#define PCI_CAP_ID_MSI 0x05
+#define PCI_CAP_ID_MSI	0x05
 #define PCI_CAP_ID_VNDR 0x09
 #define PCI_CAP_ID_MSIX 0x11
 
 #define PCI_BARS 6
-
 
 struct pci_dev {
 	u8 bus, slot, func;
@@ -42,7 +41,7 @@ struct pci_dev {
 	u8 class_code, subclass, prog_if;
 	u8 irq_line, irq_pin;
 	/* MSI-X, after pci_msix_enable */
-	u16 msix_cap;     /* config offset of the capability, 0 if none */
+	u16 msix_cap;	  /* config offset of the capability, 0 if none */
 	u16 msix_entries; /* table size */
 	volatile u8 *msix_table;
 	struct pci_dev *next;

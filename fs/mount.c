@@ -15,13 +15,13 @@
 #include "lib/tfs.h"
 #include "lib/value.h"
 
-#define CACHE_BLOCK_SECTORS 8 /* 4 KiB */
-#define CACHE_ENTRIES 64
+#define CACHE_BLOCK_SECTORS  8 /* 4 KiB */
+#define CACHE_ENTRIES	     64
 #define CACHE_DIRECT_SECTORS 16 /* reads this big bypass the cache */
 
 struct cache_ent {
-	u64 block; /* block number from the volume start */
-	u64 stamp; /* LRU clock, 0 = empty */
+	u64 block;   /* block number from the volume start */
+	u64 stamp;   /* LRU clock, 0 = empty */
 	u32 sectors; /* valid sectors (short at the end of the disk) */
 	u8 *data;
 };
@@ -239,8 +239,7 @@ static void fs_write_klog(int exit_code)
 	random_bytes(&h->boot_id, sizeof(h->boot_id));
 	h->exit_code = exit_code;
 	h->text_len = (u32)console_tail((char *)(buf + sizeof(*h)), KLOG_TEXT_MAX);
-	err = klog_bd->write ? klog_bd->write(klog_bd, buf, klog_lba, IMAGE_KLOG_SECTORS)
-			     : -EROFS;
+	err = klog_bd->write ? klog_bd->write(klog_bd, buf, klog_lba, IMAGE_KLOG_SECTORS) : -EROFS;
 	if (err)
 		klog("fs: KLOG write failed: %s", errno_name(err));
 	kfree(buf);

@@ -11,9 +11,9 @@
 #include "lib/value.h"
 
 #define DEV_ROOTFS 0x801 /* st_dev of rootfs nodes (8:1) */
-#define DEV_DEVFS 0x5
+#define DEV_DEVFS  0x5
 #define DEV_PROCFS 0x4
-#define INO_SYNTH 0x100000000ull
+#define INO_SYNTH  0x100000000ull
 
 /* ---- state set at mount ---- */
 static struct value *root_tuple;
@@ -155,7 +155,7 @@ out:
 
 struct vnode vnode_root(void)
 {
-	return (struct vnode){ VN_TFS, 0, root_tuple };
+	return (struct vnode){VN_TFS, 0, root_tuple};
 }
 
 int vnode_setup(struct value *root)
@@ -206,8 +206,7 @@ enum path_type vnode_type(const struct vnode *vn)
 	case VN_PROC_FDS:
 		return PATH_T_DIR;
 	case VN_DEV:
-		return (dev_table[vn->arg].mode & S_IFMT) == S_IFLNK ? PATH_T_SYMLINK
-								      : PATH_T_FILE;
+		return (dev_table[vn->arg].mode & S_IFMT) == S_IFLNK ? PATH_T_SYMLINK : PATH_T_FILE;
 	case VN_PROC_LINK:
 	case VN_PROC_FD:
 		return PATH_T_SYMLINK;
@@ -273,9 +272,9 @@ int vnode_stat(const struct vnode *vn, struct kstat *st)
 	st->st_mode = vnode_mode(vn);
 	st->st_nlink = 1;
 	st->st_blksize = 4096;
-	st->st_dev = vn->kind == VN_TFS ? DEV_ROOTFS
+	st->st_dev = vn->kind == VN_TFS				      ? DEV_ROOTFS
 		     : (vn->kind == VN_DEV_DIR || vn->kind == VN_DEV) ? DEV_DEVFS
-									: DEV_PROCFS;
+								      : DEV_PROCFS;
 	if (t == PATH_T_DIR) {
 		const struct value *ch = vn->kind == VN_TFS ? tfs_children(vn->tfs) : NULL;
 
@@ -320,7 +319,7 @@ static bool has_slash(const char *s, size_t len)
 	return false;
 }
 
-static const char *const proc_self_names[] = { "exe", "cwd", "fd" };
+static const char *const proc_self_names[] = {"exe", "cwd", "fd"};
 
 s64 vnode_readlink(const struct vnode *vn, char *buf, size_t size)
 {
@@ -389,7 +388,7 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 
 			*name = e->key->name;
 			*len = e->key->len;
-			*child = (struct vnode){ VN_TFS, 0, e->val };
+			*child = (struct vnode){VN_TFS, 0, e->val};
 			/* /dev and /proc are synthetic; a TFS entry of the
 			 * same name at the root is hidden */
 			if (dir->tfs == root_tuple &&
@@ -405,10 +404,10 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		i -= ch ? tuple_count(ch) : 0;
 		if (i == 0) {
 			*name = "dev";
-			*child = (struct vnode){ VN_DEV_DIR, 0, NULL };
+			*child = (struct vnode){VN_DEV_DIR, 0, NULL};
 		} else if (i == 1) {
 			*name = "proc";
-			*child = (struct vnode){ VN_PROC_DIR, 0, NULL };
+			*child = (struct vnode){VN_PROC_DIR, 0, NULL};
 		} else {
 			return -ENOENT;
 		}
@@ -419,22 +418,22 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 			return -ENOENT;
 		*name = dev_table[i].name;
 		*len = strlen(*name);
-		*child = (struct vnode){ VN_DEV, (u32)i, NULL };
+		*child = (struct vnode){VN_DEV, (u32)i, NULL};
 		return 1;
 	case VN_PROC_DIR:
 		if (i > 0)
 			return -ENOENT;
 		*name = "self";
 		*len = 4;
-		*child = (struct vnode){ VN_PROC_SELF, 0, NULL };
+		*child = (struct vnode){VN_PROC_SELF, 0, NULL};
 		return 1;
 	case VN_PROC_SELF:
 		if (i >= ARRAY_SIZE(proc_self_names))
 			return -ENOENT;
 		*name = proc_self_names[i];
 		*len = strlen(*name);
-		*child = i == 2 ? (struct vnode){ VN_PROC_FDS, 0, NULL }
-				: (struct vnode){ VN_PROC_LINK, (u32)i, NULL };
+		*child = i == 2 ? (struct vnode){VN_PROC_FDS, 0, NULL}
+				: (struct vnode){VN_PROC_LINK, (u32)i, NULL};
 		return 1;
 	case VN_PROC_FDS: {
 		static char numbuf[12];
@@ -455,7 +454,7 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		numbuf[n] = 0;
 		*name = numbuf;
 		*len = n;
-		*child = (struct vnode){ VN_PROC_FD, (u32)i, NULL };
+		*child = (struct vnode){VN_PROC_FD, (u32)i, NULL};
 		return 1;
 	}
 	default:
@@ -470,11 +469,11 @@ struct vnode vnode_parent(const struct vnode *dir)
 	switch (dir->kind) {
 	case VN_TFS:
 		p = pmap_get(dir->tfs);
-		return (struct vnode){ VN_TFS, 0, (struct value *)(p ? p : root_tuple) };
+		return (struct vnode){VN_TFS, 0, (struct value *)(p ? p : root_tuple)};
 	case VN_PROC_SELF:
-		return (struct vnode){ VN_PROC_DIR, 0, NULL };
+		return (struct vnode){VN_PROC_DIR, 0, NULL};
 	case VN_PROC_FDS:
-		return (struct vnode){ VN_PROC_SELF, 0, NULL };
+		return (struct vnode){VN_PROC_SELF, 0, NULL};
 	default:
 		return vnode_root();
 	}
@@ -535,12 +534,12 @@ s64 vnode_path(const struct vnode *vn, const struct vnode *parent, char *buf, si
 
 static struct vnode pn_to_vn(struct path_node n)
 {
-	return (struct vnode){ (u32)n.aux, (u32)(n.aux >> 32), n.p };
+	return (struct vnode){(u32)n.aux, (u32)(n.aux >> 32), n.p};
 }
 
 struct path_node vn_to_pn(const struct vnode *vn)
 {
-	return (struct path_node){ vn->tfs, (u64)vn->kind | ((u64)vn->arg << 32) };
+	return (struct path_node){vn->tfs, (u64)vn->kind | ((u64)vn->arg << 32)};
 }
 
 struct vnode vnode_from_path(struct path_node n)
@@ -567,11 +566,11 @@ static int pfs_lookup(void *ctx, struct path_node dir, const char *name, size_t 
 	if (d.kind == VN_TFS) {
 		if (d.tfs == root_tuple) {
 			if (len == 3 && memcmp(name, "dev", 3) == 0) {
-				c = (struct vnode){ VN_DEV_DIR, 0, NULL };
+				c = (struct vnode){VN_DEV_DIR, 0, NULL};
 				goto found;
 			}
 			if (len == 4 && memcmp(name, "proc", 4) == 0) {
-				c = (struct vnode){ VN_PROC_DIR, 0, NULL };
+				c = (struct vnode){VN_PROC_DIR, 0, NULL};
 				goto found;
 			}
 		}
@@ -580,7 +579,7 @@ static int pfs_lookup(void *ctx, struct path_node dir, const char *name, size_t 
 		v = ch && s ? tuple_get(ch, s) : NULL;
 		if (!v)
 			return -ENOENT;
-		c = (struct vnode){ VN_TFS, 0, (struct value *)v };
+		c = (struct vnode){VN_TFS, 0, (struct value *)v};
 		goto found;
 	}
 	if (d.kind == VN_PROC_FDS) {
@@ -598,7 +597,7 @@ static int pfs_lookup(void *ctx, struct path_node dir, const char *name, size_t 
 		if (!f)
 			return -ENOENT;
 		file_put(f);
-		c = (struct vnode){ VN_PROC_FD, (u32)fd, NULL };
+		c = (struct vnode){VN_PROC_FD, (u32)fd, NULL};
 		goto found;
 	}
 	/* the small synthetic directories: scan */

@@ -140,35 +140,35 @@ static s64 random_pread(struct file *f, void *kbuf, u64 len, u64 off)
 }
 
 static const struct file_ops null_ops = {
-	.read = null_read,
-	.write = sink_write,
-	.pread = null_pread,
-	.pwrite = sink_pwrite,
-	.lseek = zero_lseek,
+    .read = null_read,
+    .write = sink_write,
+    .pread = null_pread,
+    .pwrite = sink_pwrite,
+    .lseek = zero_lseek,
 };
 
 static const struct file_ops zero_ops = {
-	.read = zero_read,
-	.write = sink_write,
-	.pread = zero_pread,
-	.pwrite = sink_pwrite,
-	.lseek = zero_lseek,
+    .read = zero_read,
+    .write = sink_write,
+    .pread = zero_pread,
+    .pwrite = sink_pwrite,
+    .lseek = zero_lseek,
 };
 
 static const struct file_ops full_ops = {
-	.read = zero_read,
-	.write = full_write,
-	.pread = zero_pread,
-	.pwrite = full_pwrite,
-	.lseek = zero_lseek,
+    .read = zero_read,
+    .write = full_write,
+    .pread = zero_pread,
+    .pwrite = full_pwrite,
+    .lseek = zero_lseek,
 };
 
 static const struct file_ops random_ops = {
-	.read = random_read,
-	.write = sink_write,
-	.pread = random_pread,
-	.pwrite = sink_pwrite,
-	.lseek = zero_lseek,
+    .read = random_read,
+    .write = sink_write,
+    .pread = random_pread,
+    .pwrite = sink_pwrite,
+    .lseek = zero_lseek,
 };
 
 /* ---- console ---- */
@@ -185,30 +185,30 @@ static s64 console_fwrite(struct file *f, const void *kbuf, u64 len)
 }
 
 static const struct file_ops console_ops = {
-	.read = console_read,
-	.write = console_fwrite,
+    .read = console_read,
+    .write = console_fwrite,
 };
 
 #define DEV_CONSOLE_IDX 5
 
 const struct dev_entry dev_table[] = {
-	{ "null", S_IFCHR | 0666, 0x103, NULL, &null_ops },
-	{ "zero", S_IFCHR | 0666, 0x105, NULL, &zero_ops },
-	{ "full", S_IFCHR | 0666, 0x107, NULL, &full_ops },
-	{ "random", S_IFCHR | 0666, 0x108, NULL, &random_ops },
-	{ "urandom", S_IFCHR | 0666, 0x109, NULL, &random_ops },
-	{ "console", S_IFCHR | 0600, 0x501, NULL, &console_ops },
-	{ "tty", S_IFCHR | 0666, 0x500, NULL, &console_ops },
-	{ "stdin", S_IFLNK | 0777, 0, "/proc/self/fd/0", NULL },
-	{ "stdout", S_IFLNK | 0777, 0, "/proc/self/fd/1", NULL },
-	{ "stderr", S_IFLNK | 0777, 0, "/proc/self/fd/2", NULL },
-	{ "fd", S_IFLNK | 0777, 0, "/proc/self/fd", NULL },
+    {"null", S_IFCHR | 0666, 0x103, NULL, &null_ops},
+    {"zero", S_IFCHR | 0666, 0x105, NULL, &zero_ops},
+    {"full", S_IFCHR | 0666, 0x107, NULL, &full_ops},
+    {"random", S_IFCHR | 0666, 0x108, NULL, &random_ops},
+    {"urandom", S_IFCHR | 0666, 0x109, NULL, &random_ops},
+    {"console", S_IFCHR | 0600, 0x501, NULL, &console_ops},
+    {"tty", S_IFCHR | 0666, 0x500, NULL, &console_ops},
+    {"stdin", S_IFLNK | 0777, 0, "/proc/self/fd/0", NULL},
+    {"stdout", S_IFLNK | 0777, 0, "/proc/self/fd/1", NULL},
+    {"stderr", S_IFLNK | 0777, 0, "/proc/self/fd/2", NULL},
+    {"fd", S_IFLNK | 0777, 0, "/proc/self/fd", NULL},
 };
 const unsigned dev_count = ARRAY_SIZE(dev_table);
 
 void console_init_fds(void)
 {
-	struct vnode vn = { VN_DEV, DEV_CONSOLE_IDX, NULL }, dir = { VN_DEV_DIR, 0, NULL };
+	struct vnode vn = {VN_DEV, DEV_CONSOLE_IDX, NULL}, dir = {VN_DEV_DIR, 0, NULL};
 	struct file *f = file_alloc(&console_ops, &vn, &dir, O_RDWR | O_LARGEFILE);
 
 	if (!f)

@@ -248,11 +248,11 @@ static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
 }
 
 static const struct file_ops tfs_file_ops = {
-	.read = tfs_file_fread,
-	.write = tfs_file_write,
-	.pread = tfs_file_pread,
-	.pwrite = tfs_file_pwrite,
-	.lseek = tfs_file_lseek,
+    .read = tfs_file_fread,
+    .write = tfs_file_write,
+    .pread = tfs_file_pread,
+    .pwrite = tfs_file_pwrite,
+    .lseek = tfs_file_lseek,
 };
 
 /* ---- directories (rootfs and synthetic alike) ---- */
@@ -358,10 +358,10 @@ static s64 dir_lseek(struct file *f, s64 off, int whence)
 }
 
 const struct file_ops dir_file_ops = {
-	.read = dir_read,
-	.pread = dir_pread,
-	.lseek = dir_lseek,
-	.getdents = dir_getdents,
+    .read = dir_read,
+    .pread = dir_pread,
+    .lseek = dir_lseek,
+    .getdents = dir_getdents,
 };
 
 /* O_PATH: a handle to a node, no I/O */
@@ -401,13 +401,13 @@ static int path_ioctl(struct file *f, u32 cmd, u64 uarg)
 }
 
 static const struct file_ops opath_file_ops = {
-	.read = path_read,
-	.write = path_write,
-	.pread = path_pread,
-	.pwrite = path_pwrite,
-	.lseek = path_lseek,
-	.getdents = path_getdents,
-	.ioctl = path_ioctl,
+    .read = path_read,
+    .write = path_write,
+    .pread = path_pread,
+    .pwrite = path_pwrite,
+    .lseek = path_lseek,
+    .getdents = path_getdents,
+    .ioctl = path_ioctl,
 };
 
 /* ---- open ---- */
@@ -454,11 +454,12 @@ int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **o
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
 	/* O_CREAT|O_EXCL never follows a final symlink (EEXIST on it) */
-	err = vfs_lookup_at(dirfd, path,
-			    (flags & O_NOFOLLOW) || (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)
-				    ? PATH_NOFOLLOW
-				    : 0,
-			    &r);
+	err =
+	    vfs_lookup_at(dirfd, path,
+			  (flags & O_NOFOLLOW) || (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)
+			      ? PATH_NOFOLLOW
+			      : 0,
+			  &r);
 	if (err == -ENOENT && (flags & O_CREAT))
 		return vfs_create_check(dirfd, path);
 	if (err)

@@ -17,55 +17,55 @@ struct value;
 struct tfs;
 
 /* ---- Linux ABI values used by the VFS ---- */
-#define O_ACCMODE 0003
-#define O_RDONLY 00
-#define O_WRONLY 01
-#define O_RDWR 02
-#define O_CREAT 0100
-#define O_EXCL 0200
-#define O_NOCTTY 0400
-#define O_TRUNC 01000
-#define O_APPEND 02000
-#define O_NONBLOCK 04000
-#define O_DSYNC 010000
+#define O_ACCMODE   0003
+#define O_RDONLY    00
+#define O_WRONLY    01
+#define O_RDWR	    02
+#define O_CREAT	    0100
+#define O_EXCL	    0200
+#define O_NOCTTY    0400
+#define O_TRUNC	    01000
+#define O_APPEND    02000
+#define O_NONBLOCK  04000
+#define O_DSYNC	    010000
 #define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
-#define O_NOFOLLOW 0400000
-#define O_NOATIME 01000000
-#define O_CLOEXEC 02000000
-#define O_SYNC 04010000
-#define O_PATH 010000000
-#define O_TMPFILE 020200000
+#define O_NOFOLLOW  0400000
+#define O_NOATIME   01000000
+#define O_CLOEXEC   02000000
+#define O_SYNC	    04010000
+#define O_PATH	    010000000
+#define O_TMPFILE   020200000
 
-#define S_IFMT 0170000
+#define S_IFMT	 0170000
 #define S_IFSOCK 0140000
-#define S_IFLNK 0120000
-#define S_IFREG 0100000
-#define S_IFBLK 0060000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFIFO 0010000
+#define S_IFLNK	 0120000
+#define S_IFREG	 0100000
+#define S_IFBLK	 0060000
+#define S_IFDIR	 0040000
+#define S_IFCHR	 0020000
+#define S_IFIFO	 0010000
 
 #define DT_UNKNOWN 0
-#define DT_CHR 2
-#define DT_DIR 4
-#define DT_REG 8
-#define DT_LNK 10
+#define DT_CHR	   2
+#define DT_DIR	   4
+#define DT_REG	   8
+#define DT_LNK	   10
 
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
+#define SEEK_SET  0
+#define SEEK_CUR  1
+#define SEEK_END  2
 #define SEEK_DATA 3
 #define SEEK_HOLE 4
 
-#define AT_FDCWD (-100)
+#define AT_FDCWD	    (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
-#define AT_REMOVEDIR 0x200
-#define AT_EACCESS 0x200
-#define AT_SYMLINK_FOLLOW 0x400
-#define AT_NO_AUTOMOUNT 0x800
-#define AT_EMPTY_PATH 0x1000
-#define AT_STATX_SYNC_TYPE 0x6000
+#define AT_REMOVEDIR	    0x200
+#define AT_EACCESS	    0x200
+#define AT_SYMLINK_FOLLOW   0x400
+#define AT_NO_AUTOMOUNT	    0x800
+#define AT_EMPTY_PATH	    0x1000
+#define AT_STATX_SYNC_TYPE  0x6000
 
 #define FD_MAX 1024 /* RLIMIT_NOFILE as reported by prlimit64 */
 
@@ -95,9 +95,9 @@ _Static_assert(sizeof(struct kstat) == 144, "struct stat (x86-64)");
 /* ---- nodes ---- */
 enum vnode_kind {
 	VN_NONE = 0,
-	VN_TFS,       /* tfs: a tuple of the rootfs tree */
+	VN_TFS,	      /* tfs: a tuple of the rootfs tree */
 	VN_DEV_DIR,   /* /dev */
-	VN_DEV,       /* /dev/<name>: arg = index in the device table */
+	VN_DEV,	      /* /dev/<name>: arg = index in the device table */
 	VN_PROC_DIR,  /* /proc */
 	VN_PROC_SELF, /* /proc/self */
 	VN_PROC_LINK, /* /proc/self/{exe,cwd}: arg = which */
@@ -141,11 +141,11 @@ struct file_ops {
 	/* all buffers are kernel buffers; NULL entries get the usual errno */
 	s64 (*read)(struct file *f, void *kbuf, u64 len);
 	s64 (*write)(struct file *f, const void *kbuf, u64 len);
-	s64 (*pread)(struct file *f, void *kbuf, u64 len, u64 off);   /* NULL: ESPIPE */
+	s64 (*pread)(struct file *f, void *kbuf, u64 len, u64 off); /* NULL: ESPIPE */
 	s64 (*pwrite)(struct file *f, const void *kbuf, u64 len, u64 off);
-	s64 (*lseek)(struct file *f, s64 off, int whence);            /* NULL: ESPIPE */
-	s64 (*getdents)(struct file *f, void *kbuf, u64 len);         /* NULL: ENOTDIR */
-	int (*ioctl)(struct file *f, u32 cmd, u64 uarg);              /* NULL: ENOTTY */
+	s64 (*lseek)(struct file *f, s64 off, int whence);    /* NULL: ESPIPE */
+	s64 (*getdents)(struct file *f, void *kbuf, u64 len); /* NULL: ENOTDIR */
+	int (*ioctl)(struct file *f, u32 cmd, u64 uarg);      /* NULL: ENOTTY */
 	void (*close)(struct file *f);
 };
 
@@ -177,7 +177,7 @@ int fd_install(struct file *f, bool cloexec, int min_fd); /* fd or -EMFILE */
 /* kernel.h: struct file *fd_get(int fd); (a reference, or NULL) */
 int fd_close(int fd);
 int fd_dup(int oldfd, int newfd, bool cloexec, bool exact); /* dup2/dup3/F_DUPFD */
-int fd_get_cloexec(int fd);                                 /* 0/1 or -EBADF */
+int fd_get_cloexec(int fd);				    /* 0/1 or -EBADF */
 int fd_set_cloexec(int fd, bool on);
 int fd_each_open(int start); /* next open fd >= start, or -1 */
 
@@ -192,9 +192,9 @@ struct tfs *vfs_tfs(void);
 /* ---- special files (fs/special.c) ---- */
 struct dev_entry {
 	const char *name;
-	u32 mode;                 /* S_IFCHR | 0666, or S_IFLNK | 0777 */
-	u32 rdev;                 /* major << 8 | minor */
-	const char *link;         /* symlink target for S_IFLNK */
+	u32 mode;	  /* S_IFCHR | 0666, or S_IFLNK | 0777 */
+	u32 rdev;	  /* major << 8 | minor */
+	const char *link; /* symlink target for S_IFLNK */
 	const struct file_ops *ops;
 };
 extern const struct dev_entry dev_table[];

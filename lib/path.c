@@ -23,8 +23,8 @@ static char *path_dup(const char *a, size_t alen, const char *b)
 	return s;
 }
 
-int path_resolve(const struct path_fs *fs, struct path_node start, const char *path,
-		 unsigned flags, struct path_result *out)
+int path_resolve(const struct path_fs *fs, struct path_node start, const char *path, unsigned flags,
+		 struct path_result *out)
 {
 	struct path_node cur, parent, next;
 	char *buf, *link = NULL;

@@ -17,8 +17,8 @@
 
 #include "types.h"
 
-#define PATH_MAX_LEN 4096 /* including the NUL, as Linux's PATH_MAX */
-#define PATH_NAME_MAX 255
+#define PATH_MAX_LEN	 4096 /* including the NUL, as Linux's PATH_MAX */
+#define PATH_NAME_MAX	 255
 #define PATH_MAXSYMLINKS 40
 
 /* a node of the backend's tree, opaque here */
@@ -51,14 +51,14 @@ struct path_fs {
 #define PATH_NOFOLLOW 0x1 /* do not follow a final symlink (lstat, O_NOFOLLOW) */
 
 struct path_result {
-	struct path_node node;   /* what the path names */
+	struct path_node node;	 /* what the path names */
 	struct path_node parent; /* the directory it was found in */
 	enum path_type type;
 };
 
 /* resolve path (relative paths start at start, which must be a
  * directory); 0 and *out, or -errno */
-int path_resolve(const struct path_fs *fs, struct path_node start, const char *path,
-		 unsigned flags, struct path_result *out);
+int path_resolve(const struct path_fs *fs, struct path_node start, const char *path, unsigned flags,
+		 struct path_result *out);
 
 #endif

@@ -11,30 +11,30 @@
 #include "sys/sys_file.h"
 
 #define MAX_RW_COUNT 0x7ffff000ull /* Linux caps one transfer at this */
-#define BOUNCE_MAX (128u * 1024)
-#define UIO_MAXIOV 1024
+#define BOUNCE_MAX   (128u * 1024)
+#define UIO_MAXIOV   1024
 
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_GETLK 5
-#define F_SETLK 6
-#define F_SETLKW 7
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_GETLK		5
+#define F_SETLK		6
+#define F_SETLKW	7
 #define F_DUPFD_CLOEXEC 1030
-#define F_OFD_GETLK 36
-#define F_OFD_SETLK 37
-#define F_OFD_SETLKW 38
-#define FD_CLOEXEC 1
-#define F_UNLCK 2
-#define O_ASYNC 020000
-#define O_DIRECT 040000
+#define F_OFD_GETLK	36
+#define F_OFD_SETLK	37
+#define F_OFD_SETLKW	38
+#define FD_CLOEXEC	1
+#define F_UNLCK		2
+#define O_ASYNC		020000
+#define O_DIRECT	040000
 
 #define FIONREAD 0x541b
-#define FIONBIO 0x5421
+#define FIONBIO	 0x5421
 #define FIONCLEX 0x5450
-#define FIOCLEX 0x5451
+#define FIOCLEX	 0x5451
 
 int sys_get_path(u64 upath, char **out)
 {
@@ -292,7 +292,7 @@ long sys_lseek(SYS_ARGS)
 
 #define OPEN_VALID_FLAGS                                                                           \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC |     \
-	 O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |    \
+	 O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |     \
 	 O_SYNC | O_PATH | O_TMPFILE)
 
 static long do_openat(int dirfd, u64 upath, u64 flags, u64 mode)
@@ -465,7 +465,9 @@ long sys_ioctl(SYS_ARGS)
 	default:
 		/* terminal ioctls (TCGETS, TIOCGWINSZ...) on the console too:
 		 * it is not a terminal (fs/special.c) */
-		r = (f->flags & O_PATH) ? -EBADF : f->ops->ioctl ? f->ops->ioctl(f, cmd, a2) : -ENOTTY;
+		r = (f->flags & O_PATH) ? -EBADF
+		    : f->ops->ioctl	? f->ops->ioctl(f, cmd, a2)
+					: -ENOTTY;
 		break;
 	}
 	file_put(f);

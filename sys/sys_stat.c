@@ -13,10 +13,10 @@
 #define W_OK 2
 #define X_OK 1
 
-#define STATX_BASIC_STATS 0x7ffu
-#define STATX__RESERVED 0x80000000u
+#define STATX_BASIC_STATS   0x7ffu
+#define STATX__RESERVED	    0x80000000u
 #define AT_STATX_FORCE_SYNC 0x2000
-#define AT_STATX_DONT_SYNC 0x4000
+#define AT_STATX_DONT_SYNC  0x4000
 
 struct statx_ts {
 	s64 tv_sec;
@@ -142,8 +142,8 @@ long sys_statx(SYS_ARGS)
 	struct kstat st;
 	int err;
 
-	if (flags & ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
-				AT_STATX_SYNC_TYPE))
+	if (flags &
+	    ~(unsigned)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
 		return -EINVAL;

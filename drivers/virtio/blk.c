@@ -14,24 +14,24 @@
 #include "lib/format.h"
 
 #define VBLK_F_SIZE_MAX 1
-#define VBLK_F_SEG_MAX 2
-#define VBLK_F_RO 5
+#define VBLK_F_SEG_MAX	2
+#define VBLK_F_RO	5
 #define VBLK_F_BLK_SIZE 6
-#define VBLK_F_FLUSH 9
+#define VBLK_F_FLUSH	9
 
-#define VBLK_T_IN 0
-#define VBLK_T_OUT 1
+#define VBLK_T_IN    0
+#define VBLK_T_OUT   1
 #define VBLK_T_FLUSH 4
 
-#define VBLK_S_OK 0
-#define VBLK_S_IOERR 1
-#define VBLK_S_UNSUPP 2
+#define VBLK_S_OK      0
+#define VBLK_S_IOERR   1
+#define VBLK_S_UNSUPP  2
 #define VBLK_S_PENDING 0xff
 
-#define VBLK_SLOTS 16        /* requests in flight per batch */
-#define VBLK_SLOT_SIZE 32    /* header (16) + status (1), in the DMA page */
+#define VBLK_SLOTS	16   /* requests in flight per batch */
+#define VBLK_SLOT_SIZE	32   /* header (16) + status (1), in the DMA page */
 #define VBLK_BOUNCE_OFF 2048 /* one-sector bounce area in the DMA page */
-#define VBLK_SEG_LIMIT 128   /* data segments per request, our side */
+#define VBLK_SEG_LIMIT	128  /* data segments per request, our side */
 #define VBLK_TIMEOUT_NS (30ull * 1000000000ull)
 
 struct vblk_hdr {
@@ -163,9 +163,9 @@ static int vblk_submit(struct vblk *b, unsigned slot, u32 type, u64 sector, unsi
 	h->sector = sector;
 	*slot_status(b, slot) = VBLK_S_PENDING;
 	b->reqs[slot].done = false;
-	b->sg[0] = (struct virtq_sg){ b->dma_phys + slot * VBLK_SLOT_SIZE, sizeof(*h), false };
-	b->sg[nseg + 1] = (struct virtq_sg){
-		b->dma_phys + slot * VBLK_SLOT_SIZE + sizeof(*h), 1, true };
+	b->sg[0] = (struct virtq_sg){b->dma_phys + slot * VBLK_SLOT_SIZE, sizeof(*h), false};
+	b->sg[nseg + 1] =
+	    (struct virtq_sg){b->dma_phys + slot * VBLK_SLOT_SIZE + sizeof(*h), 1, true};
 	return virtq_add(b->vq, b->sg, nseg + 2, &b->reqs[slot]);
 }
 
@@ -177,7 +177,7 @@ static int vblk_bounce(struct vblk *b, u8 *buf, u64 sector, bool write)
 
 	if (write)
 		memcpy(b->dma + VBLK_BOUNCE_OFF, buf, 512);
-	b->sg[1] = (struct virtq_sg){ b->dma_phys + VBLK_BOUNCE_OFF, 512, !write };
+	b->sg[1] = (struct virtq_sg){b->dma_phys + VBLK_BOUNCE_OFF, 512, !write};
 	err = vblk_submit(b, 0, write ? VBLK_T_OUT : VBLK_T_IN, sector, 1);
 	if (err)
 		return -EIO;
@@ -281,8 +281,8 @@ int virtio_blk_probe(struct virtio_dev *vd)
 	int err;
 
 	err = virtio_negotiate(vd, (1ull << VBLK_F_SIZE_MAX) | (1ull << VBLK_F_SEG_MAX) |
-					   (1ull << VBLK_F_RO) | (1ull << VBLK_F_BLK_SIZE) |
-					   (1ull << VBLK_F_FLUSH) | (1ull << VIRTIO_F_EVENT_IDX));
+				       (1ull << VBLK_F_RO) | (1ull << VBLK_F_BLK_SIZE) |
+				       (1ull << VBLK_F_FLUSH) | (1ull << VIRTIO_F_EVENT_IDX));
 	if (err)
 		return err;
 	b = kzalloc(sizeof(*b));
@@ -336,7 +336,8 @@ int virtio_blk_probe(struct virtio_dev *vd)
 	klog("%s: %s, %llu sectors, seg_max %u, size_max %u, queue %u%s%s%s", b->name, vd->name,
 	     (unsigned long long)b->capacity, b->seg_max, b->size_max, b->vq->size,
 	     virtio_has(vd, VIRTIO_F_EVENT_IDX) ? ", event_idx" : "",
-	     virtio_has(vd, VBLK_F_FLUSH) ? ", flush" : "", virtio_has(vd, VBLK_F_RO) ? ", ro" : "");
+	     virtio_has(vd, VBLK_F_FLUSH) ? ", flush" : "",
+	     virtio_has(vd, VBLK_F_RO) ? ", ro" : "");
 	return blockdev_register(&b->bd);
 
 out_free_dma:

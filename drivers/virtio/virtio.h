@@ -10,30 +10,30 @@
 #include "kernel/kernel.h"
 
 /* device status */
-#define VIRTIO_STATUS_ACK 1
-#define VIRTIO_STATUS_DRIVER 2
-#define VIRTIO_STATUS_DRIVER_OK 4
+#define VIRTIO_STATUS_ACK	  1
+#define VIRTIO_STATUS_DRIVER	  2
+#define VIRTIO_STATUS_DRIVER_OK	  4
 #define VIRTIO_STATUS_FEATURES_OK 8
 #define VIRTIO_STATUS_NEEDS_RESET 64
-#define VIRTIO_STATUS_FAILED 128
+#define VIRTIO_STATUS_FAILED	  128
 
 /* transport feature bits */
-#define VIRTIO_F_INDIRECT_DESC 28
-#define VIRTIO_F_EVENT_IDX 29
-#define VIRTIO_F_VERSION_1 32
+#define VIRTIO_F_INDIRECT_DESC	 28
+#define VIRTIO_F_EVENT_IDX	 29
+#define VIRTIO_F_VERSION_1	 32
 #define VIRTIO_F_ACCESS_PLATFORM 33
-#define VIRTIO_F_RING_PACKED 34
+#define VIRTIO_F_RING_PACKED	 34
 
-#define VIRTIO_ID_NET 1
+#define VIRTIO_ID_NET	1
 #define VIRTIO_ID_BLOCK 2
-#define VIRTIO_ID_RNG 4
+#define VIRTIO_ID_RNG	4
 
 /* ---- split virtqueue (virtio 1.x §2.7) ---- */
-#define VIRTQ_DESC_F_NEXT 1
-#define VIRTQ_DESC_F_WRITE 2
+#define VIRTQ_DESC_F_NEXT	   1
+#define VIRTQ_DESC_F_WRITE	   2
 #define VIRTQ_AVAIL_F_NO_INTERRUPT 1
-#define VIRTQ_USED_F_NO_NOTIFY 1
-#define VIRTQ_MAX_SIZE 256
+#define VIRTQ_USED_F_NO_NOTIFY	   1
+#define VIRTQ_MAX_SIZE		   256
 
 struct virtq_desc {
 	u64 addr;
@@ -73,16 +73,16 @@ struct virtq {
 	volatile u16 *used;  /* flags, idx, then elems, then avail_event */
 	u64 desc_phys, avail_phys, used_phys;
 	u16 free_head, num_free;
-	u16 avail_idx;      /* next avail->idx we publish */
-	u16 last_used_idx;  /* next used entry to consume */
-	u16 kicked_idx;     /* avail idx at the last notification */
+	u16 avail_idx;	   /* next avail->idx we publish */
+	u16 last_used_idx; /* next used entry to consume */
+	u16 kicked_idx;	   /* avail idx at the last notification */
 	bool event_idx;
-	void **tokens;      /* per head descriptor */
+	void **tokens; /* per head descriptor */
 	virtq_done_fn done;
 	/* transport notification data */
 	volatile void *notify_addr;
 	u16 notify_value;
-	u32 irq_count;      /* interrupts seen for this queue */
+	u32 irq_count; /* interrupts seen for this queue */
 };
 
 /* ---- the device, as the transports present it ---- */
@@ -106,15 +106,15 @@ struct virtio_transport {
 
 struct virtio_dev {
 	const struct virtio_transport *ops;
-	const char *name;     /* "virtio-pci 00:03.0" / "virtio-mmio@0xfeb00e00" */
+	const char *name; /* "virtio-pci 00:03.0" / "virtio-mmio@0xfeb00e00" */
 	u32 device_id;
-	bool legacy;          /* virtio-mmio version 1 */
-	u64 features;         /* negotiated */
+	bool legacy;  /* virtio-mmio version 1 */
+	u64 features; /* negotiated */
 	void *transport_priv;
 	void *driver_priv;
 	struct virtq *queues[VIRTIO_MAX_QUEUES];
 	unsigned nqueues;
-	bool irq_ready;       /* interrupts routed and seen to arrive */
+	bool irq_ready; /* interrupts routed and seen to arrive */
 	u32 irq_count;
 };
 

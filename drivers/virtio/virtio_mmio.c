@@ -11,29 +11,29 @@
 #include "drivers/virtio/virtio_mmio.h"
 #include "lib/format.h"
 
-#define VMMIO_MAGIC 0x000
-#define VMMIO_VERSION 0x004
-#define VMMIO_DEVICE_ID 0x008
-#define VMMIO_DEV_FEATURES 0x010
-#define VMMIO_DEV_FEATURES_SEL 0x014
-#define VMMIO_DRV_FEATURES 0x020
-#define VMMIO_DRV_FEATURES_SEL 0x024
-#define VMMIO_LEGACY_PAGE_SIZE 0x028
-#define VMMIO_QUEUE_SEL 0x030
-#define VMMIO_QUEUE_NUM_MAX 0x034
-#define VMMIO_QUEUE_NUM 0x038
+#define VMMIO_MAGIC		 0x000
+#define VMMIO_VERSION		 0x004
+#define VMMIO_DEVICE_ID		 0x008
+#define VMMIO_DEV_FEATURES	 0x010
+#define VMMIO_DEV_FEATURES_SEL	 0x014
+#define VMMIO_DRV_FEATURES	 0x020
+#define VMMIO_DRV_FEATURES_SEL	 0x024
+#define VMMIO_LEGACY_PAGE_SIZE	 0x028
+#define VMMIO_QUEUE_SEL		 0x030
+#define VMMIO_QUEUE_NUM_MAX	 0x034
+#define VMMIO_QUEUE_NUM		 0x038
 #define VMMIO_LEGACY_QUEUE_ALIGN 0x03c
-#define VMMIO_LEGACY_QUEUE_PFN 0x040
-#define VMMIO_QUEUE_READY 0x044
-#define VMMIO_QUEUE_NOTIFY 0x050
-#define VMMIO_INT_STATUS 0x060
-#define VMMIO_INT_ACK 0x064
-#define VMMIO_STATUS 0x070
-#define VMMIO_QUEUE_DESC 0x080
-#define VMMIO_QUEUE_DRIVER 0x090
-#define VMMIO_QUEUE_DEVICE 0x0a0
-#define VMMIO_CONFIG_GEN 0x0fc
-#define VMMIO_CONFIG 0x100
+#define VMMIO_LEGACY_QUEUE_PFN	 0x040
+#define VMMIO_QUEUE_READY	 0x044
+#define VMMIO_QUEUE_NOTIFY	 0x050
+#define VMMIO_INT_STATUS	 0x060
+#define VMMIO_INT_ACK		 0x064
+#define VMMIO_STATUS		 0x070
+#define VMMIO_QUEUE_DESC	 0x080
+#define VMMIO_QUEUE_DRIVER	 0x090
+#define VMMIO_QUEUE_DEVICE	 0x0a0
+#define VMMIO_CONFIG_GEN	 0x0fc
+#define VMMIO_CONFIG		 0x100
 
 struct vmmio {
 	struct virtio_dev vd;
@@ -175,15 +175,15 @@ static int vmmio_setup_irq(struct virtio_dev *vd)
 }
 
 static const struct virtio_transport vmmio_ops = {
-	.get_features = vmmio_get_features,
-	.set_features = vmmio_set_features,
-	.get_status = vmmio_get_status,
-	.set_status = vmmio_set_status,
-	.read_config = vmmio_read_config,
-	.queue_max = vmmio_queue_max,
-	.queue_enable = vmmio_queue_enable,
-	.notify = vmmio_notify,
-	.setup_irq = vmmio_setup_irq,
+    .get_features = vmmio_get_features,
+    .set_features = vmmio_set_features,
+    .get_status = vmmio_get_status,
+    .set_status = vmmio_set_status,
+    .read_config = vmmio_read_config,
+    .queue_max = vmmio_queue_max,
+    .queue_enable = vmmio_queue_enable,
+    .notify = vmmio_notify,
+    .setup_irq = vmmio_setup_irq,
 };
 
 bool virtio_mmio_present(volatile const u8 *base)

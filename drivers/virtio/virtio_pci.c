@@ -14,27 +14,27 @@
 
 #define VPCI_CAP_COMMON 1
 #define VPCI_CAP_NOTIFY 2
-#define VPCI_CAP_ISR 3
+#define VPCI_CAP_ISR	3
 #define VPCI_CAP_DEVICE 4
 
 /* common configuration structure offsets */
-#define VPCI_DFSELECT 0x00
-#define VPCI_DF 0x04
-#define VPCI_GFSELECT 0x08
-#define VPCI_GF 0x0c
-#define VPCI_MSIX_CONFIG 0x10
-#define VPCI_NUM_QUEUES 0x12
-#define VPCI_STATUS 0x14
+#define VPCI_DFSELECT	    0x00
+#define VPCI_DF		    0x04
+#define VPCI_GFSELECT	    0x08
+#define VPCI_GF		    0x0c
+#define VPCI_MSIX_CONFIG    0x10
+#define VPCI_NUM_QUEUES	    0x12
+#define VPCI_STATUS	    0x14
 #define VPCI_CFG_GENERATION 0x15
-#define VPCI_Q_SELECT 0x16
-#define VPCI_Q_SIZE 0x18
-#define VPCI_Q_MSIX 0x1a
-#define VPCI_Q_ENABLE 0x1c
-#define VPCI_Q_NOFF 0x1e
-#define VPCI_Q_DESC 0x20
-#define VPCI_Q_DRIVER 0x28
-#define VPCI_Q_DEVICE 0x30
-#define VPCI_NO_VECTOR 0xffff
+#define VPCI_Q_SELECT	    0x16
+#define VPCI_Q_SIZE	    0x18
+#define VPCI_Q_MSIX	    0x1a
+#define VPCI_Q_ENABLE	    0x1c
+#define VPCI_Q_NOFF	    0x1e
+#define VPCI_Q_DESC	    0x20
+#define VPCI_Q_DRIVER	    0x28
+#define VPCI_Q_DEVICE	    0x30
+#define VPCI_NO_VECTOR	    0xffff
 
 struct vpci {
 	struct virtio_dev vd;
@@ -126,8 +126,7 @@ static int vpci_queue_enable(struct virtio_dev *vd, struct virtq *vq)
 	if (p->msix) {
 		mmio_write16(p->common + VPCI_Q_MSIX, 0);
 		if (mmio_read16(p->common + VPCI_Q_MSIX) != 0) {
-			kprintf("virtio: %s: queue %u: MSI-X vector refused\n", p->name,
-				vq->index);
+			kprintf("virtio: %s: queue %u: MSI-X vector refused\n", p->name, vq->index);
 			return -EIO;
 		}
 	} else {
@@ -202,15 +201,15 @@ static int vpci_setup_irq(struct virtio_dev *vd)
 }
 
 static const struct virtio_transport vpci_ops = {
-	.get_features = vpci_get_features,
-	.set_features = vpci_set_features,
-	.get_status = vpci_get_status,
-	.set_status = vpci_set_status,
-	.read_config = vpci_read_config,
-	.queue_max = vpci_queue_max,
-	.queue_enable = vpci_queue_enable,
-	.notify = vpci_notify,
-	.setup_irq = vpci_setup_irq,
+    .get_features = vpci_get_features,
+    .set_features = vpci_set_features,
+    .get_status = vpci_get_status,
+    .set_status = vpci_set_status,
+    .read_config = vpci_read_config,
+    .queue_max = vpci_queue_max,
+    .queue_enable = vpci_queue_enable,
+    .notify = vpci_notify,
+    .setup_irq = vpci_setup_irq,
 };
 
 /* map the structure a vendor capability points at */

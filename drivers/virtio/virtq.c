@@ -146,7 +146,7 @@ static void virtq_free_chain(struct virtq *vq, u16 head)
 unsigned virtq_process(struct virtq *vq)
 {
 	volatile struct virtq_used_elem *elems =
-		(volatile struct virtq_used_elem *)((volatile u8 *)vq->used + 4);
+	    (volatile struct virtq_used_elem *)((volatile u8 *)vq->used + 4);
 	unsigned count = 0;
 
 	for (;;) {
@@ -155,7 +155,7 @@ unsigned virtq_process(struct virtq *vq)
 		barrier(); /* idx before the entries (x86 keeps load order) */
 		while (vq->last_used_idx != used_idx) {
 			volatile struct virtq_used_elem *e =
-				&elems[vq->last_used_idx & (vq->size - 1)];
+			    &elems[vq->last_used_idx & (vq->size - 1)];
 			u32 id = e->id, len = e->len;
 			void *token;
 

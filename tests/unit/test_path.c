@@ -81,7 +81,7 @@ static struct path_node h_parent(void *ctx, struct path_node dir)
 {
 	const char *d = node_path(dir);
 	const char *slash = strrchr(d, '/');
-	struct path_node n = { (void *)"", 0 };
+	struct path_node n = {(void *)"", 0};
 
 	if (slash) {
 		char *s = strndup(d, (size_t)(slash - d));
@@ -104,11 +104,11 @@ static s64 h_readlink(void *ctx, struct path_node link, char *buf, size_t size)
 }
 
 static const struct path_fs hfs = {
-	.root = { (void *)"", 0 },
-	.type = h_type,
-	.lookup = h_lookup,
-	.parent = h_parent,
-	.readlink = h_readlink,
+    .root = {(void *)"", 0},
+    .type = h_type,
+    .lookup = h_lookup,
+    .parent = h_parent,
+    .readlink = h_readlink,
 };
 
 /* ---- the tree ---- */
@@ -191,7 +191,7 @@ static void remove_tree(void)
 static long long ours(const char *start, const char *path, unsigned flags)
 {
 	struct path_result r;
-	struct path_node s = { (void *)start, 0 };
+	struct path_node s = {(void *)start, 0};
 	struct stat st;
 	int err = path_resolve(&hfs, s, path, flags, &r);
 
@@ -207,7 +207,7 @@ static bool have_openat2 = true;
 /* the same by Linux: openat2 at the tree's root (start prefixed) */
 static long long linux_says(const char *start, const char *path, unsigned flags)
 {
-	struct open_how how = { 0 };
+	struct open_how how = {0};
 	char full[8192];
 	struct stat st;
 	int fd;
@@ -248,65 +248,65 @@ struct pcase {
 
 #define NF PATH_NOFOLLOW
 static const struct pcase cases[] = {
-	{ "", "/", 0, "", 0 },
-	{ "", ".", 0, "", 0 },
-	{ "", "..", 0, "", 0 },
-	{ "", "/..", 0, "", 0 },
-	{ "", "/../../d", 0, "d", 0 },
-	{ "", "d", 0, "d", 0 },
-	{ "", "d/", 0, "d", 0 },
-	{ "", "d//sub///g", 0, "d/sub/g", 0 },
-	{ "", "d/./sub/../f", 0, "d/f", 0 },
-	{ "", "f", 0, "f", 0 },
-	{ "", "f/", 0, NULL, ENOTDIR },
-	{ "", "f/.", 0, NULL, ENOTDIR },
-	{ "", "f/..", 0, NULL, ENOTDIR },
-	{ "", "f/x", 0, NULL, ENOTDIR },
-	{ "", "", 0, NULL, ENOENT },
-	{ "", "nope", 0, NULL, ENOENT },
-	{ "", "nope/", 0, NULL, ENOENT },
-	{ "", "nope/x", 0, NULL, ENOENT },
-	{ "", "d/nope/../f", 0, NULL, ENOENT },
-	{ "", "l_f", 0, "f", 0 },
-	{ "", "l_f", NF, "l_f", 0 },
-	{ "", "l_f/", 0, NULL, ENOTDIR },
-	{ "", "l_f/", NF, NULL, ENOTDIR },
-	{ "", "l_d", NF, "l_d", 0 },
-	{ "", "l_d/", NF, "d", 0 },
-	{ "", "l_d/sub/g", NF, "d/sub/g", 0 },
-	{ "", "l_d/..", 0, "", 0 },
-	{ "", "l_abs", 0, "d/sub", 0 },
-	{ "", "l_abs/../f", 0, "d/f", 0 },
-	{ "", "l_missing", 0, NULL, ENOENT },
-	{ "", "l_missing", NF, "l_missing", 0 },
-	{ "", "l_missing/", NF, NULL, ENOENT },
-	{ "", "l_loop1", 0, NULL, ELOOP },
-	{ "", "l_loop1", NF, "l_loop1", 0 },
-	{ "", "l_loop1/x", NF, NULL, ELOOP },
-	{ "", "l_self/", NF, NULL, ELOOP },
-	{ "", "l_dotdot", 0, "", 0 },
-	{ "", "d/l_up", 0, "f", 0 },
-	{ "", "d/l_updir/d/l_updir/f", 0, "f", 0 },
-	{ "", "d/sub/l_abs_up/f", 0, "d/f", 0 },
-	{ "", "l_chain1/sub", 0, "d/sub", 0 },
-	{ "", "l_slash", 0, "d", 0 },
-	{ "", "l_fslash", 0, NULL, ENOTDIR },
-	{ "", "l_fslash", NF, "l_fslash", 0 },
-	{ "", "l_into", 0, "d/sub/g", 0 },
-	{ "", "l_into/", 0, NULL, ENOTDIR },
-	{ "", "l_sub_rel", 0, "d/f", 0 },
-	{ "", "c1", 0, "f", 0 },  /* 40 links */
-	{ "", "c0", 0, NULL, ELOOP }, /* 41 links */
-	{ "", "c0", NF, "c0", 0 },
-	{ "", "c0/", NF, NULL, ELOOP },
-	{ "d", "f", 0, "d/f", 0 },
-	{ "d", "..", 0, "", 0 },
-	{ "d", "../f", 0, "f", 0 },
-	{ "d", "sub/../../l_d/f", 0, "d/f", 0 },
-	{ "d", "/f", 0, "f", 0 },
-	{ "d/sub", "../../../../f", 0, "f", 0 },
-	{ "d", "l_updir", NF, "d/l_updir", 0 },
-	{ "d", "l_updir/", NF, "", 0 },
+    {"", "/", 0, "", 0},
+    {"", ".", 0, "", 0},
+    {"", "..", 0, "", 0},
+    {"", "/..", 0, "", 0},
+    {"", "/../../d", 0, "d", 0},
+    {"", "d", 0, "d", 0},
+    {"", "d/", 0, "d", 0},
+    {"", "d//sub///g", 0, "d/sub/g", 0},
+    {"", "d/./sub/../f", 0, "d/f", 0},
+    {"", "f", 0, "f", 0},
+    {"", "f/", 0, NULL, ENOTDIR},
+    {"", "f/.", 0, NULL, ENOTDIR},
+    {"", "f/..", 0, NULL, ENOTDIR},
+    {"", "f/x", 0, NULL, ENOTDIR},
+    {"", "", 0, NULL, ENOENT},
+    {"", "nope", 0, NULL, ENOENT},
+    {"", "nope/", 0, NULL, ENOENT},
+    {"", "nope/x", 0, NULL, ENOENT},
+    {"", "d/nope/../f", 0, NULL, ENOENT},
+    {"", "l_f", 0, "f", 0},
+    {"", "l_f", NF, "l_f", 0},
+    {"", "l_f/", 0, NULL, ENOTDIR},
+    {"", "l_f/", NF, NULL, ENOTDIR},
+    {"", "l_d", NF, "l_d", 0},
+    {"", "l_d/", NF, "d", 0},
+    {"", "l_d/sub/g", NF, "d/sub/g", 0},
+    {"", "l_d/..", 0, "", 0},
+    {"", "l_abs", 0, "d/sub", 0},
+    {"", "l_abs/../f", 0, "d/f", 0},
+    {"", "l_missing", 0, NULL, ENOENT},
+    {"", "l_missing", NF, "l_missing", 0},
+    {"", "l_missing/", NF, NULL, ENOENT},
+    {"", "l_loop1", 0, NULL, ELOOP},
+    {"", "l_loop1", NF, "l_loop1", 0},
+    {"", "l_loop1/x", NF, NULL, ELOOP},
+    {"", "l_self/", NF, NULL, ELOOP},
+    {"", "l_dotdot", 0, "", 0},
+    {"", "d/l_up", 0, "f", 0},
+    {"", "d/l_updir/d/l_updir/f", 0, "f", 0},
+    {"", "d/sub/l_abs_up/f", 0, "d/f", 0},
+    {"", "l_chain1/sub", 0, "d/sub", 0},
+    {"", "l_slash", 0, "d", 0},
+    {"", "l_fslash", 0, NULL, ENOTDIR},
+    {"", "l_fslash", NF, "l_fslash", 0},
+    {"", "l_into", 0, "d/sub/g", 0},
+    {"", "l_into/", 0, NULL, ENOTDIR},
+    {"", "l_sub_rel", 0, "d/f", 0},
+    {"", "c1", 0, "f", 0},	/* 40 links */
+    {"", "c0", 0, NULL, ELOOP}, /* 41 links */
+    {"", "c0", NF, "c0", 0},
+    {"", "c0/", NF, NULL, ELOOP},
+    {"d", "f", 0, "d/f", 0},
+    {"d", "..", 0, "", 0},
+    {"d", "../f", 0, "f", 0},
+    {"d", "sub/../../l_d/f", 0, "d/f", 0},
+    {"d", "/f", 0, "f", 0},
+    {"d/sub", "../../../../f", 0, "f", 0},
+    {"d", "l_updir", NF, "d/l_updir", 0},
+    {"d", "l_updir/", NF, "", 0},
 };
 
 static void check_case(const struct pcase *c)
@@ -317,8 +317,7 @@ static void check_case(const struct pcase *c)
 
 	snprintf(what, sizeof(what), " [start '%s' path '%s'%s]", c->start, c->path,
 		 (c->flags & NF) ? " nofollow" : "");
-	check_report(got == want, "lib/path matches the expected result", __FILE__, __LINE__,
-		     what);
+	check_report(got == want, "lib/path matches the expected result", __FILE__, __LINE__, what);
 	if (have_openat2) {
 		long long lx = linux_says(c->start, c->path, c->flags);
 
@@ -380,7 +379,7 @@ static void test_start_not_dir(void)
 
 int main(void)
 {
-	struct open_how how = { .flags = O_PATH, .resolve = RESOLVE_IN_ROOT };
+	struct open_how how = {.flags = O_PATH, .resolve = RESOLVE_IN_ROOT};
 	int fd;
 
 	build_tree();
