@@ -109,11 +109,12 @@ static int open_temp(const char *image)
 	size_t dirlen = slash ? (size_t)(slash - image) + 1 : 0;
 	const char *base = slash ? slash + 1 : image;
 	struct sigaction sa;
+	struct stat st;
 	mode_t mask;
 	int fd;
 
-	if (!*base) {
-		mkfs_error("'%s': the image file name is a directory", image);
+	if (!*base || (stat(image, &st) == 0 && S_ISDIR(st.st_mode))) {
+		mkfs_error("'%s' is a directory, not an image file name", mkfs_printable(image));
 		return -EISDIR;
 	}
 	tmp_path = malloc(dirlen + strlen(base) + 16);
@@ -132,7 +133,7 @@ static int open_temp(const char *image)
 	if (fd < 0) {
 		int e = errno;
 
-		mkfs_error("creating '%s': %s", mkfs_printable(tmp_path), strerror(e));
+		mkfs_error("creating the image '%s': %s", mkfs_printable(image), strerror(e));
 		return -e;
 	}
 	tmp_live = 1;
