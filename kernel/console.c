@@ -47,9 +47,9 @@ static void serial_putc(char c)
 void console_write(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
+		/* raw bytes: the program's output passes through unchanged (the
+		 * runner owns terminal translation) */
 		console_ring[console_ring_pos++ % CONSOLE_RING] = s[i];
-		if (s[i] == '\n')
-			serial_putc('\r');
 		serial_putc(s[i]);
 	}
 }

@@ -8,7 +8,27 @@
  */
 #include "kernel/kernel.h"
 #include "lib/format.h"
+#include "lib/value.h"
 #include "arch.h"
+
+/* manifest expected_exit_code: one code or a vector of codes that count
+ * as success (reported as 0) */
+static bool exit_code_expected(int code)
+{
+	struct value *root = config_root();
+	struct value *v = root ? tuple_get_cstr(root, "expected_exit_code") : NULL;
+	s64 n;
+
+	if (!v)
+		return false;
+	if (v->type == VALUE_VECTOR) {
+		for (u32 i = 0; i < vector_count(v); i++)
+			if (!value_to_s64(vector_at(v, i), &n) && n == code)
+				return true;
+		return false;
+	}
+	return !value_to_s64(v, &n) && n == code;
+}
 
 void kernel_exit(int code)
 {
@@ -16,6 +36,10 @@ void kernel_exit(int code)
 	int n;
 
 	code &= 0xff;
+	if (code && exit_code_expected(code)) {
+		klog("exit: code %d is an expected_exit_code: reporting 0", code);
+		code = 0;
+	}
 	fs_shutdown(code);
 	n = fmt_snprintf(marker, sizeof(marker), "\x1b]999;monos-exit=%d\x07", code);
 	console_write(marker, (size_t)n);

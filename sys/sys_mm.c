@@ -107,6 +107,11 @@ long sys_mmap(SYS_ARGS)
 		if (!addr)
 			return -ENOMEM;
 	}
+	/* Linux's overcommit heuristic: a private writable mapping larger than
+	 * all of RAM is refused (PROT_NONE reservations and MAP_NORESERVE pass) */
+	if ((prot & PROT_WRITE) && type == MAP_PRIVATE && !(flags & MAP_NORESERVE) &&
+	    len / PAGE_SIZE > mm_total_pages())
+		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS)) {
 		f = fd_get(fd);
 		if (!f)

@@ -398,6 +398,9 @@ u64 uvm_brk_set(u64 want)
 	if (want < brk_start || want > USER_MAX)
 		return brk_cur;
 	new_end = ALIGN_UP(want, PAGE_SIZE);
+	/* like Linux's overcommit heuristic: no single growth beyond all RAM */
+	if (new_end > old_end && (new_end - old_end) / PAGE_SIZE > mm_total_pages())
+		return brk_cur;
 	if (new_end > old_end) {
 		if (!uvm_range_free(old_end, new_end) ||
 		    uvm_map_fixed(old_end, new_end, PROT_READ | PROT_WRITE, VMA_ANON | VMA_HEAP))
