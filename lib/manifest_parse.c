@@ -211,7 +211,8 @@ static int mp_quoted_scan(struct mp *mp, size_t *outlen)
 				break; /* unterminated */
 			e = mp->p[1];
 			if (e == 'x') {
-				if (mp->end - mp->p < 4 || mp_hex(mp->p[2]) < 0 || mp_hex(mp->p[3]) < 0)
+				if (mp->end - mp->p < 4 || mp_hex(mp->p[2]) < 0 ||
+				    mp_hex(mp->p[3]) < 0)
 					return mp_fail(mp, mp->p,
 						       "bad escape '\\x': expected two hex digits",
 						       NULL, 0, NULL);
@@ -480,7 +481,8 @@ static int mp_run(struct mp *mp, bool want_tuple, struct value **out)
 		}
 		if (tup) {
 			if (c == '(' || c == '[' || c == ':') {
-				err = mp_fail(mp, mp->p, "expected name or ')', got ", mp->p, 1, NULL);
+				err = mp_fail(mp, mp->p, "expected name or ')', got ", mp->p, 1,
+					      NULL);
 				goto out_free;
 			}
 			err = mp_tuple_entry(mp, top, &child);

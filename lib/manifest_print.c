@@ -99,7 +99,8 @@ static size_t pr_scalar_len(const u8 *s, size_t len, bool name)
 	size_t n = 2, i;
 	char hex[5];
 
-	if (name ? manifest_bare_name((const char *)s, len) : manifest_bare_value((const char *)s, len))
+	if (name ? manifest_bare_name((const char *)s, len)
+		 : manifest_bare_value((const char *)s, len))
 		return len;
 	for (i = 0; i < len; i++) {
 		const char *e = pr_escape(s[i], hex);
@@ -114,7 +115,8 @@ static void pr_scalar(const struct manifest_out *out, const u8 *s, size_t len, b
 	size_t i, run = 0;
 	char hex[5];
 
-	if (name ? manifest_bare_name((const char *)s, len) : manifest_bare_value((const char *)s, len)) {
+	if (name ? manifest_bare_name((const char *)s, len)
+		 : manifest_bare_value((const char *)s, len)) {
 		pr_write(out, (const char *)s, len);
 		return;
 	}
@@ -201,8 +203,7 @@ static void pr_value(const struct value *v, bool pretty, u32 level, const struct
 		pr_write(out, buf, value_format_s64(v->integer, buf));
 		return;
 	case VALUE_TUPLE:
-		lines = pretty && v->tup.count &&
-			pr_measure(v, PRINT_INLINE_MAX) == (size_t)-1;
+		lines = pretty && v->tup.count && pr_measure(v, PRINT_INLINE_MAX) == (size_t)-1;
 		pr_write(out, "(", 1);
 		for (i = 0; i < v->tup.count; i++) {
 			const struct symbol *k = v->tup.ents[i].key;
@@ -220,8 +221,7 @@ static void pr_value(const struct value *v, bool pretty, u32 level, const struct
 		pr_write(out, ")", 1);
 		return;
 	case VALUE_VECTOR:
-		lines = pretty && v->vec.count &&
-			pr_measure(v, PRINT_INLINE_MAX) == (size_t)-1;
+		lines = pretty && v->vec.count && pr_measure(v, PRINT_INLINE_MAX) == (size_t)-1;
 		pr_write(out, "[", 1);
 		for (i = 0; i < v->vec.count; i++) {
 			if (lines)

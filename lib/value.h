@@ -110,11 +110,11 @@ struct value *vector_at(const struct value *v, u32 i);
 struct value *value_lookup(const struct value *root, const char *path);
 
 /* helpers */
-/* Deep equality. An integer equals a string holding its canonical decimal
- * form ("12", "-3"; not "012", "+3"), since the TFS codec may decode a
- * manifest number either way. Flags and tfs_idx are ignored. */
-bool value_equal(const struct value *a, const struct value *b); /* deep; tuple
-							 * order ignored, vector order matters */
+/* Deep equality: tuple order ignored, vector order matters, strings by
+ * bytes. An integer equals a string holding its canonical decimal form
+ * ("12", "-3"; not "012", "+3"), since the TFS codec may decode a manifest
+ * number either way. Flags and tfs_idx are ignored. */
+bool value_equal(const struct value *a, const struct value *b);
 bool value_is_string(const struct value *v, const char *s); /* string equal to s */
 /* a string or integer as s64; -EINVAL if not a number, -ERANGE if too big.
  * Strings: optional '-', then one or more decimal digits, nothing else. */

@@ -83,7 +83,8 @@ static void fz_one(const char *text, size_t len, bool as_value)
 			  : manifest_parse(text, len, &v, &err);
 
 	if (rc) {
-		if (v || !err.line || !err.col || !err.msg[0] || !memchr(err.msg, 0, sizeof(err.msg)))
+		if (v || !err.line || !err.col || !err.msg[0] ||
+		    !memchr(err.msg, 0, sizeof(err.msg)))
 			fz_die("bad error report", NULL, NULL, 0);
 		return;
 	}

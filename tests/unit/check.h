@@ -37,8 +37,7 @@ static inline int check_report(int ok, const char *expr, const char *file, int l
 	return 0;
 }
 
-static inline int check_int(long long a, long long b, const char *expr, const char *file,
-			    int line)
+static inline int check_int(long long a, long long b, const char *expr, const char *file, int line)
 {
 	char detail[96];
 
@@ -57,9 +56,9 @@ static inline int check_str(const char *a, const char *b, const char *expr, cons
 	return check_report(ok, expr, file, line, detail);
 }
 
-#define CHECK(expr)	  check_report(!!(expr), #expr, __FILE__, __LINE__, "")
-#define CHECK_INT(a, b)	  check_int((long long)(a), (long long)(b), #a " == " #b, __FILE__, __LINE__)
-#define CHECK_STR(a, b)	  check_str((a), (b), #a " == " #b, __FILE__, __LINE__)
+#define CHECK(expr)	check_report(!!(expr), #expr, __FILE__, __LINE__, "")
+#define CHECK_INT(a, b) check_int((long long)(a), (long long)(b), #a " == " #b, __FILE__, __LINE__)
+#define CHECK_STR(a, b) check_str((a), (b), #a " == " #b, __FILE__, __LINE__)
 #define REQUIRE(expr)                                                                              \
 	do {                                                                                       \
 		if (!CHECK(expr))                                                                  \

@@ -102,7 +102,7 @@ static bool expect_error(const char *text, size_t len, u32 line, u32 col, const 
 	return ok;
 }
 
-#define EXPECT_ERROR(text, line, col, msg) CHECK(expect_error(text, strlen(text), line, col, msg))
+#define EXPECT_ERROR(text, line, col, msg)	  CHECK(expect_error(text, strlen(text), line, col, msg))
 #define EXPECT_ERROR_N(text, len, line, col, msg) CHECK(expect_error(text, len, line, col, msg))
 
 /* ---- tests ---- */
@@ -141,8 +141,8 @@ static void test_bare_tokens(void)
 	CHECK(value_is_string(tuple_get_cstr(v, "ipaddr"), "10.0.2.15"));
 	CHECK(value_is_string(tuple_get_cstr(v, "url"), "http://x:80/p?q=1"));
 	CHECK(value_is_string(tuple_get_cstr(v, "a/b"), "c|d")); /* '/' '|' ok in names */
-	CHECK(value_is_string(tuple_get_cstr(v, "x"), "a\"b"));  /* '"' inside a bare value */
-	CHECK(value_is_string(tuple_get_cstr(v, "y"), "c#d"));   /* not a comment mid-value */
+	CHECK(value_is_string(tuple_get_cstr(v, "x"), "a\"b"));	 /* '"' inside a bare value */
+	CHECK(value_is_string(tuple_get_cstr(v, "y"), "c#d"));	 /* not a comment mid-value */
 	CHECK(value_is_string(tuple_get_cstr(v, "z"), "::"));
 	CHECK(round_trips(v, false));
 	value_free(v);
@@ -219,8 +219,9 @@ static void test_comments_ws(void)
 
 static void test_quoted(void)
 {
-	struct value *v = parse_ok("(\"my key\":\"a b\" \"q\\\"\\\\\":\"\\n\\t\\r\\0\\x41\\x7f\\xfF\" "
-				   "\"multi\nline\":\"raw\ttab\" \"(x)\":\"[y]\")");
+	struct value *v =
+	    parse_ok("(\"my key\":\"a b\" \"q\\\"\\\\\":\"\\n\\t\\r\\0\\x41\\x7f\\xfF\" "
+		     "\"multi\nline\":\"raw\ttab\" \"(x)\":\"[y]\")");
 	const struct value *s;
 	char *text;
 
@@ -261,7 +262,8 @@ static void test_print(void)
 	free(s);
 	CHECK(round_trips(t, false));
 	/* pretty: long tuples go one entry per line, short ones stay inline */
-	tuple_set(t, sym("long"), value_cstring("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+	tuple_set(t, sym("long"),
+		  value_cstring("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
 	s = print_str(t, true, NULL);
 	CHECK_STR(s, "(\n"
 		     "  n:-9223372036854775808\n"
@@ -485,8 +487,9 @@ static void test_errors(void)
 	EXPECT_ERROR("(a:\"x\x02\")", 1, 6, "unexpected byte 0x02");
 	EXPECT_ERROR("(a:b # c\x1b\n)", 1, 9, "unexpected byte 0x1b");
 	EXPECT_ERROR("(a:b\x0c)", 1, 5, "unexpected byte 0x0c"); /* form feed is not ws */
-	EXPECT_ERROR("(\"\xff\xfe\xfd" "0123456789012345678901234567890123\" x)", 1, 42,
-		     "expected ':' after name '\"???0123456789012345678901234567...'");
+	EXPECT_ERROR("(\"\xff\xfe\xfd"
+		     "0123456789012345678901234567890123\" x)",
+		     1, 42, "expected ':' after name '\"???0123456789012345678901234567...'");
 }
 
 static void test_parse_value(void)

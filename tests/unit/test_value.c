@@ -195,21 +195,21 @@ static void test_numbers(void)
 		int err;
 		s64 n;
 	} cases[] = {
-		{"0", 0, 0},
-		{"12", 0, 12},
-		{"-12", 0, -12},
-		{"007", 0, 7},
-		{"9223372036854775807", 0, INT64_MAX},
-		{"-9223372036854775808", 0, INT64_MIN},
-		{"9223372036854775808", -ERANGE, 0},
-		{"-9223372036854775809", -ERANGE, 0},
-		{"99999999999999999999999", -ERANGE, 0},
-		{"", -EINVAL, 0},
-		{"-", -EINVAL, 0},
-		{"+1", -EINVAL, 0},
-		{"1x", -EINVAL, 0},
-		{" 1", -EINVAL, 0},
-		{"0x10", -EINVAL, 0},
+	    {"0", 0, 0},
+	    {"12", 0, 12},
+	    {"-12", 0, -12},
+	    {"007", 0, 7},
+	    {"9223372036854775807", 0, INT64_MAX},
+	    {"-9223372036854775808", 0, INT64_MIN},
+	    {"9223372036854775808", -ERANGE, 0},
+	    {"-9223372036854775809", -ERANGE, 0},
+	    {"99999999999999999999999", -ERANGE, 0},
+	    {"", -EINVAL, 0},
+	    {"-", -EINVAL, 0},
+	    {"+1", -EINVAL, 0},
+	    {"1x", -EINVAL, 0},
+	    {" 1", -EINVAL, 0},
+	    {"0x10", -EINVAL, 0},
 	};
 	size_t i;
 
@@ -363,9 +363,9 @@ static void test_merge(void)
 
 	REQUIRE(dst && src && file);
 	tuple_set(file, sym("mode"), value_cstring("x"));
-	tuple_set(src, sym("file"), file);                 /* deep merge */
-	tuple_set(src, sym("n"), value_cstring("8"));      /* replace */
-	tuple_set(src, sym("args"), value_tuple());        /* replace vector by tuple */
+	tuple_set(src, sym("file"), file);		  /* deep merge */
+	tuple_set(src, sym("n"), value_cstring("8"));	  /* replace */
+	tuple_set(src, sym("args"), value_tuple());	  /* replace vector by tuple */
 	tuple_set(src, sym("new"), value_cstring("yes")); /* add */
 	CHECK_INT(tuple_merge(dst, src), 0);
 	CHECK_INT(tuple_count(dst), 4);
