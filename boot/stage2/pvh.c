@@ -1,9 +1,10 @@
 /*
  * pvh.c - the PVH hand-off (Xen PVH boot ABI, "HVM start info" v1, as
  * QEMU's -kernel loader does it on microvm and q35): build struct
- * hvm_start_info with the E820 map as PVH memmap entries, an empty command
- * line and the ACPI RSDP found in the EBDA or 0xe0000-0xfffff, mask the
- * 8259 PICs and jump to the kernel's 32-bit entry with %ebx = start info.
+ * hvm_start_info with the E820 map as PVH memmap entries, the command line
+ * (fw_cfg "opt/monos/cmdline" on QEMU, else empty; fwcfg.c) and the ACPI
+ * RSDP found in the EBDA or 0xe0000-0xfffff, mask the 8259 PICs and jump
+ * to the kernel's 32-bit entry with %ebx = start info.
  * The start info, memmap and command line sit in stage2's bss below
  * 0x60000 (usable RAM in E820): the kernel must copy them before reusing
  * low memory. Layer: boot (stage2). Caller: stage2_main. docs/boot.md.
@@ -35,7 +36,8 @@ _Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm_memmap_table_entry");
 
 static struct hvm_start_info pvh_info __attribute__((aligned(8)));
 static struct hvm_memmap_entry pvh_memmap[E820_MAX] __attribute__((aligned(8)));
-static char pvh_cmdline[1];
+#define PVH_CMDLINE_MAX 1024
+static char pvh_cmdline[PVH_CMDLINE_MAX];
 
 static bool rsdp_valid(const u8 *p)
 {
@@ -87,7 +89,7 @@ void pvh_boot(u32 entry)
 	for (u32 i = 0; i < n; i++)
 		pvh_memmap[i] =
 		    (struct hvm_memmap_entry){map[i].base, map[i].length, map[i].type, 0};
-	pvh_cmdline[0] = '\0';
+	fwcfg_cmdline(pvh_cmdline, sizeof(pvh_cmdline));
 	pvh_info = (struct hvm_start_info){
 	    .magic = HVM_START_MAGIC,
 	    .version = 1,

@@ -49,6 +49,9 @@ int disk_read(void *buf, u64 lba, u32 count); /* 0 or -EIO */
 /* ---- elf.c: load /kernel (ELF64 with a PVH note) at its p_paddr ---- */
 int elf_load_kernel(struct tfs *fs, const struct value *file, u32 *entry);
 
+/* ---- fwcfg.c: "opt/monos/cmdline" from QEMU fw_cfg (else "") ---- */
+size_t fwcfg_cmdline(char *buf, size_t max);
+
 /* ---- pvh.c: build hvm_start_info and jump ---- */
 NORETURN void pvh_boot(u32 entry);
 

@@ -5,7 +5,8 @@
  * with a Xen PHYS32_ENTRY note. Its 32-bit entry checks what a PVH loader
  * must provide and reports on COM1, then exits through isa-debug-exit:
  *   "pvh-test: ok"            code PVH_TEST_PASS (QEMU status 85), then
- *   "pvh-test: entry tsc 0x<hex>" (the TSC at entry, for boot timing)
+ *   "pvh-test: entry tsc 0x<hex>" (the TSC at entry, for boot timing) and
+ *   "pvh-test: cmdline '<text>'"  (the command line it was given)
  *   "pvh-test: FAIL <check>"  code PVH_TEST_FAIL (QEMU status 87)
  * Checks: protected mode with paging and interrupts off; %ebx -> start
  * info with magic 0x336ec578, version >= 1, a memmap with usable RAM of at
@@ -35,6 +36,7 @@
 	.globl pvh_test_entry
 pvh_test_entry:
 	movl %ebx, %esi
+	movl %ebx, PA(start_info)
 	rdtsc /* guest TSC at entry: under TCG, host cycles since the VM started */
 	movl %eax, PA(entry_tsc)
 	movl %edx, PA(entry_tsc) + 4
@@ -122,7 +124,12 @@ pvh_test_entry:
 	call puthex
 	movl PA(entry_tsc), %eax
 	call puthex
-	movl $PA(msg_nl), %esi
+	movl $PA(msg_cmdline_is), %esi
+	call puts
+	movl PA(start_info), %esi
+	movl 24(%esi), %esi
+	call puts
+	movl $PA(msg_quote_nl), %esi
 	call puts
 	movl $PVH_TEST_PASS, %eax
 	jmp exit
@@ -196,6 +203,10 @@ msg_fail:
 	.asciz "pvh-test: FAIL "
 msg_nl:
 	.asciz "\n"
+msg_cmdline_is:
+	.asciz "\npvh-test: cmdline '"
+msg_quote_nl:
+	.asciz "'\n"
 
 	.section .data
 	.balign 4
@@ -212,6 +223,8 @@ blob_end:
 	.balign 16
 entry_tsc:
 	.quad 0
+start_info:
+	.long 0
 bss_start:
 	.skip 16384
 bss_end:
