@@ -34,11 +34,11 @@ void user_fault(struct user_regs *r, int signo, u64 addr, const char *what)
 	if (config_flag("fault")) {
 		kprintf("\n*** fault: %s in user program (tid %d): ", sig_name(signo), t ? t->tid : 0);
 		if (signo == FAULT_SIGSEGV && r->vector == 14)
-			kprintf("%s access to %#lx (%s) at rip %#lx\n", what, addr,
+			kprintf("%s access to 0x%lx (%s) at rip 0x%lx\n", what, addr,
 				r->error & 1 ? "protection violation" : "unmapped address",
 				r->rip);
 		else
-			kprintf("%s at rip %#lx (error code %#lx)\n", what, r->rip, r->error);
+			kprintf("%s at rip 0x%lx (error code %#lx)\n", what, r->rip, r->error);
 		dump_regs(r);
 		if (signo == FAULT_SIGSEGV && r->vector == 14)
 			uvm_dump_around(addr);

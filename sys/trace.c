@@ -46,6 +46,7 @@ enum arg_kind {
 	A_RLIM,
 	A_MREMAPF,
 	A_RANDF,
+	A_IOV,  /* iovec array, count = next argument */
 };
 
 enum ret_kind { R_INT, R_HEX };
@@ -61,7 +62,7 @@ static const struct trace_sig sigs[SYSCALL_MAX] = {
 	[__NR_pread64] = { { A_FD, A_BUFOUT, A_UINT, A_INT } },
 	[__NR_pwrite64] = { { A_FD, A_BUFIN, A_UINT, A_INT } },
 	[__NR_readv] = { { A_FD, A_PTR, A_INT } },
-	[__NR_writev] = { { A_FD, A_PTR, A_INT } },
+	[__NR_writev] = { { A_FD, A_IOV, A_INT } },
 	[__NR_open] = { { A_STR, A_OFLAGS, A_MODE } },
 	[__NR_openat] = { { A_DIRFD, A_STR, A_OFLAGS, A_MODE } },
 	[__NR_close] = { { A_FD } },
@@ -85,7 +86,7 @@ static const struct trace_sig sigs[SYSCALL_MAX] = {
 	[__NR_getcwd] = { { A_PTR, A_UINT } },
 	[__NR_chdir] = { { A_STR } },
 	[__NR_brk] = { { A_HEX }, R_HEX },
-	[__NR_mmap] = { { A_HEX, A_UINT, A_PROT, A_MAPF, A_FD, A_HEX }, R_HEX },
+	[__NR_mmap] = { { A_PTR, A_UINT, A_PROT, A_MAPF, A_FD, A_HEX }, R_HEX },
 	[__NR_munmap] = { { A_HEX, A_UINT } },
 	[__NR_mprotect] = { { A_HEX, A_UINT, A_PROT } },
 	[__NR_madvise] = { { A_HEX, A_UINT, A_MADV } },
@@ -300,18 +301,38 @@ static void put_arg(struct line *l, u8 kind, const struct user_regs *r, const u6
 
 	switch (kind) {
 	case A_INT:
-	case A_FD:
 		put(l, "%ld", (long)v);
 		break;
+	case A_FD:
+		put(l, "%d", (int)v);
+		break;
+	case A_IOV: {
+		u64 cnt = a[i + 1];
+
+		put(l, "[");
+		for (u64 k = 0; k < cnt && k < 4; k++) {
+			u64 iov[2];
+
+			if (copy_from_user(iov, v + k * 16, sizeof(iov))) {
+				put(l, "%#lx", (unsigned long)(v + k * 16));
+				break;
+			}
+			put(l, "%s{iov_base=", k ? ", " : "");
+			put_bytes(l, iov[0], iov[1]);
+			put(l, ", iov_len=%lu}", (unsigned long)iov[1]);
+		}
+		put(l, "%s]", cnt > 4 ? ", ..." : "");
+		break;
+	}
 	case A_UINT:
 		put(l, "%lu", (unsigned long)v);
 		break;
 	case A_STR:
 		n = strncpy_from_user(s, v, sizeof(s));
-		if (n < 0)
+		if (n == -ENAMETOOLONG)
+			put(l, "\"%s\"...", s); /* truncated, NUL-terminated */
+		else if (n < 0)
 			put(l, "%#lx", (unsigned long)v);
-		else if (n >= (long)sizeof(s))
-			put(l, "\"%.*s\"...", (int)sizeof(s) - 1, s);
 		else
 			put(l, "\"%s\"", s);
 		break;

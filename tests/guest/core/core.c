@@ -201,11 +201,13 @@ static void test_file_mmap(void)
 static void test_misc(void)
 {
 	unsigned long fs = 0, saved = 0;
-	static unsigned long tls_area[4];
+	static unsigned long tls_area[16];
 
 	CHECK_ERR("unknown_syscall_enosys", syscall(999), ENOSYS);
 	CHECK_ERR("arch_prctl_bad_code", syscall(SYS_arch_prctl, 0x9999, 0), EINVAL);
 	CHECK_RET("arch_prctl_get_fs", syscall(SYS_arch_prctl, ARCH_GET_FS, &saved), 0);
+	/* a copy of the TLS head (self pointer, stack canary at 0x28) */
+	memcpy(tls_area, (void *)saved, sizeof(tls_area));
 	syscall(SYS_arch_prctl, ARCH_SET_FS, (unsigned long)tls_area);
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
 	syscall(SYS_arch_prctl, ARCH_SET_FS, saved);
