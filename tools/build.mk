@@ -1,11 +1,7 @@
 # tools/build.mk - host tools (mkfs, dump, ...). Every name in TOOLS is built
 # as $(BUILD)/bin/<name> from tools/<name>/*.c, tools/common/*.c and the
 # hosted lib ($(BUILD)/host/lib.a). Add a tool with one line: TOOLS += name.
-# mkfs needs lib's TFS writer, manifest parser and image code; until those
-# land (parallel work) it is left out so `make` keeps linking. TEMPORARY.
-ifneq ($(and $(wildcard lib/tfs.c),$(wildcard lib/image.c),$(wildcard lib/manifest_parse.c)),)
 TOOLS += mkfs
-endif
 
 TOOLS += monos
 # dump -m prints through lib/manifest_print.c (parallel work): TEMPORARY gate
