@@ -59,6 +59,11 @@ void kernel_main(u64 start_info)
 	klog("monos: cmdline \"%s\", %lu MiB RAM, %lu MiB free", boot_cmdline(),
 	     (unsigned long)(mm_total_pages() >> 8), (unsigned long)(mm_free_pages() >> 8));
 	report_ns("boot: core up at", clock_now_ns());
+	/* test hooks for the panic paths (tests/suites/50-kernel-boot) */
+	if (boot_cmdline_has("monos.test_panic"))
+		panic("test panic requested on the kernel command line");
+	if (boot_cmdline_has("monos.test_kfault"))
+		*(volatile u64 *)0xffffc8ffdead0000UL = 1; /* unmapped kernel address */
 	drivers_init();
 	report_ns("boot: drivers up at", clock_now_ns());
 	err = fs_init();

@@ -251,6 +251,7 @@ void arch_clock_init(void)
 		if (epoch)
 			realtime_base = epoch * 1000000000u - arch_clock_ns();
 	}
-	klog("clock: TSC %lu kHz from %s%s", (unsigned long)(tsc_hz / 1000), tsc_source,
-	     use_kvmclock ? ", kvmclock for time" : "");
+	klog("clock: TSC %lu kHz from %s%s; CPU %s%s%s", (unsigned long)(tsc_hz / 1000),
+	     tsc_source, use_kvmclock ? ", kvmclock for time" : "", cpu.vendor,
+	     cpu.hypervisor ? ", hypervisor " : "", cpu.hypervisor ? cpu.hv_vendor : "");
 }

@@ -112,7 +112,7 @@ static void print_addr(u64 a)
 	const char *name = ksym_lookup(a, &off);
 
 	if (name)
-		kprintf("  [<%016lx>] %s+%#lx\n", a, name, off);
+		kprintf("  [<%016lx>] %s+0x%lx\n", a, name, off);
 	else
 		kprintf("  [<%016lx>]\n", a);
 }
@@ -139,12 +139,13 @@ void backtrace_from(u64 rbp, u64 rip)
 	}
 }
 
-void backtrace_here(void)
+/* from the caller: its rip, then the frames above it */
+__attribute__((noinline)) void backtrace_here(void)
 {
-	u64 rbp;
+	u64 *frame = __builtin_frame_address(0);
 
-	__asm__ volatile("mov %%rbp, %0" : "=r"(rbp));
-	backtrace_from(rbp, (u64)backtrace_here);
+	backtrace_from(frame[0], frame[1]);
+	__asm__ volatile("" ::: "memory"); /* keep our frame: no tail call */
 }
 
 static bool fixup(struct user_regs *r)
