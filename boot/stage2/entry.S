@@ -10,6 +10,7 @@
  *                   reads, int 15h E820; callers in disk.c and mem.c).
  *   exception stubs vectors 0-31 -> stage2_fault() (fault.c), so a loader bug
  *                   prints a message instead of triple-faulting.
+ *   run_on_stack    switch to the big stack stage2_main allocates.
  *   pvh_jump        the PVH hand-off (pvh.c): %ebx = start info, jump.
  * Everything in .text16/.data16 sits in the first 64 KiB (boot/boot.ld) so
  * real-mode code reaches it with segment 0; .data16 starts on its own page
@@ -216,6 +217,23 @@ exc_stub_table:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.long exc_stub_\v
 	.endr
+
+/*
+ * void run_on_stack(void (*fn)(u32), u32 arg, u32 stack_top): call fn(arg)
+ * on a new stack (stage2_main moves to a large heap-backed stack once the
+ * heap exists; the TFS decoder recurses per nesting level). fn must not
+ * return.
+ */
+	.globl run_on_stack
+run_on_stack:
+	movl 4(%esp), %eax
+	movl 8(%esp), %edx
+	movl 12(%esp), %esp
+	pushl %edx
+	call *%eax
+8:	cli
+	hlt
+	jmp 8b
 
 /*
  * void pvh_jump(u32 entry, u32 start_info): enter the kernel as a PVH

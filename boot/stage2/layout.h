@@ -6,7 +6,8 @@
  *   0x07c00 - 0x07dff  stage1 (MBR), dead once stage2 runs
  *   0x08000 - 0x5ffff  stage2 image and bss (boot/boot.ld checks the end)
  *   0x60000 - 0x6fdff  disk bounce buffer (BOUNCE_SECTORS sectors)
- *   0x70000 - 0x7ffff  32-bit stack (top 0x80000)
+ *   0x70000 - 0x7ffff  32-bit stack until the heap exists (top 0x80000);
+ *                      then a STAGE2_STACK-byte stack from the heap
  */
 #ifndef BOOT_STAGE2_LAYOUT_H
 #define BOOT_STAGE2_LAYOUT_H
@@ -17,7 +18,8 @@
 #define BOUNCE_BUF     0x60000
 #define BOUNCE_SECTORS 127
 #define PM_STACK_TOP   0x80000
-#define LOADER_LOW_END 0x80000 /* everything above is free for the kernel */
+#define STAGE2_STACK   0x100000 /* the loader stack, from the heap */
+#define LOADER_LOW_END 0x80000	/* everything above is free for the kernel */
 
 /* isa-debug-exit code for "the boot loader failed" (QEMU status 249) */
 #define BOOT_FAIL_CODE 0x7c
@@ -49,6 +51,7 @@ _Static_assert(sizeof(struct bios_regs) == BIOS_REGS_WORDS * 4, "bios_regs layou
 /* entry.S */
 void bios_int(u32 vector, struct bios_regs *regs);
 NORETURN void pvh_jump(u32 entry, u32 start_info);
+NORETURN void run_on_stack(void (*fn)(u32), u32 arg, u32 stack_top);
 extern const u32 exc_stub_table[32];
 extern u8 boot_drive16;
 #endif

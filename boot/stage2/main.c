@@ -1,7 +1,8 @@
 /*
  * main.c - stage2_main: the BIOS boot path's 32-bit loader. Called by
  * entry.S in protected mode with the BIOS boot drive. Steps: console and
- * exception handlers, A20 check, E820 map and heap, drive size, MBR
+ * exception handlers, A20 check, E820 map and heap, a 1 MiB stack from the
+ * heap (stage2_load runs on it), drive size, MBR
  * (lib/image.c: image_parse_mbr) -> bootfs partition, TFS open through a
  * tfs_dev whose reads are int 13h calls (lib/tfs.c), lookup "kernel",
  * load the ELF (elf.c), PVH hand-off (pvh.c). Every failure prints
@@ -43,7 +44,7 @@ static void a20_check(void)
 		stage2_fail("the A20 line is disabled (memory above 1 MiB wraps)");
 }
 
-void stage2_main(u32 drive)
+static NORETURN void stage2_load(u32 drive)
 {
 	struct image_layout layout;
 	struct bootfs_ctx bctx;
@@ -52,12 +53,7 @@ void stage2_main(u32 drive)
 	u32 entry;
 	int err;
 
-	con_init();
-	fault_init();
-	a20_check();
-	mem_init();
 	disk_init((u8)drive);
-
 	u8 *sector0 = lib_alloc(IMAGE_SECTOR);
 	if (!sector0)
 		stage2_fail("out of memory");
@@ -91,4 +87,16 @@ void stage2_main(u32 drive)
 	elf_load_kernel(fs, kernel, &entry);
 	tfs_close(fs);
 	pvh_boot(entry);
+}
+
+void stage2_main(u32 drive)
+{
+	con_init();
+	fault_init();
+	a20_check();
+	mem_init();
+	u8 *stack = lib_alloc(STAGE2_STACK);
+	if (!stack)
+		stage2_fail("out of memory for the loader stack");
+	run_on_stack(stage2_load, drive, (u32)(stack + STAGE2_STACK));
 }
