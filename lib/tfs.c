@@ -91,23 +91,26 @@ int tfs_extent_get(struct tfs *fs, const struct symbol *key, const struct value 
 	return 0;
 }
 
-/* mark a file's extents in the used-sector map */
-static int tfs_mark_extents(struct tfs *fs, const struct value *exts, struct tfs_msg *msg)
+/* mark a file's extents in the used-sector map; name: the file's name */
+static int tfs_mark_extents(struct tfs *fs, const struct value *exts, const struct symbol *name,
+			    struct tfs_msg *msg)
 {
+	const char *n = name ? name->name : "/";
+
 	u64 fsec, off, len, alloc;
 	u32 i;
 	int err;
 
 	if (exts->type != VALUE_TUPLE) {
-		tfs_msgf(msg, "an extents attribute is not a tuple");
+		tfs_msgf(msg, "file \"%s\": extents is not a tuple", n);
 		return -EUCLEAN;
 	}
 	for (i = 0; i < tuple_count(exts); i++) {
 		const struct tuple_entry *e = tuple_at(exts, i);
 
 		if (tfs_extent_get(fs, e->key, e->val, &fsec, &off, &len, &alloc)) {
-			tfs_msgf(msg, "file extent \"%s\": bad offset/length or outside the "
-				      "volume", e->key->name);
+			tfs_msgf(msg, "file \"%s\": extent \"%s\": bad offset/length or outside "
+				      "the volume", n, e->key->name);
 			return -EUCLEAN;
 		}
 		err = tfs_space_mark(&fs->space, off, MAX(len, alloc));
@@ -119,6 +122,7 @@ static int tfs_mark_extents(struct tfs *fs, const struct value *exts, struct tfs
 
 struct tfs_walk {
 	struct value *v;
+	const struct symbol *name; /* the key it was found under */
 	u32 depth;
 };
 
@@ -141,7 +145,7 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 		goto out;
 	}
 	seen[fs->root->tfs_idx] = 1;
-	stack[n++] = (struct tfs_walk){ fs->root, 0 };
+	stack[n++] = (struct tfs_walk){ fs->root, NULL, 0 };
 	while (n) {
 		struct tfs_walk w = stack[--n];
 		u32 count = w.v->type == VALUE_TUPLE ? tuple_count(w.v) : vector_count(w.v);
@@ -152,6 +156,8 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 			goto out;
 		}
 		for (i = 0; i < count; i++) {
+			const struct symbol *key = w.v->type == VALUE_TUPLE ? tuple_at(w.v, i)->key :
+									    w.name;
 			struct value *c = w.v->type == VALUE_TUPLE ? tuple_at(w.v, i)->val :
 								     vector_at(w.v, i);
 
@@ -177,13 +183,13 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 				stack = ns;
 				cap *= 2;
 			}
-			stack[n++] = (struct tfs_walk){ c, w.depth + 1 };
+			stack[n++] = (struct tfs_walk){ c, key, w.depth + 1 };
 		}
 		if (w.v->type == VALUE_TUPLE) {
 			struct value *exts = tuple_get(w.v, s_extents);
 
 			if (exts) {
-				err = tfs_mark_extents(fs, exts, msg);
+				err = tfs_mark_extents(fs, exts, w.name, msg);
 				if (err)
 					goto out;
 			}
