@@ -192,10 +192,20 @@ void acpi_init(void)
 		else if (!memcmp(t->sig, "FACP", 4))
 			parse_fadt(t);
 	}
+	klog("acpi: %u IOAPIC(s), PM1a %#x, sleep reg %s %#lx, S5 %s (%u/%u)", acpi.nr_ioapics,
+	     acpi.pm1a_cnt, sleep_ctl.valid ? (sleep_ctl.space ? "io" : "mem") : "none",
+	     (unsigned long)sleep_ctl.addr, acpi.s5_found ? "found" : "missing", acpi.s5_typa,
+	     acpi.s5_typb);
 }
 
 void arch_acpi_poweroff(void)
 {
+	/* QEMU microvm's DSDT has no \_S5; its GED sleep register takes
+	 * SLP_TYP 5 for S5, so use that on hardware-reduced machines */
+	if (!acpi.s5_found && sleep_ctl.valid && !acpi.pm1a_cnt) {
+		acpi.s5_typa = 5;
+		acpi.s5_found = true;
+	}
 	if (!acpi.s5_found)
 		return;
 	if (acpi.pm1a_cnt) {

@@ -121,6 +121,8 @@ void arch_irq_init(void)
 	acpi_init();
 	base = rdmsr(MSR_APIC_BASE);
 	if (cpu.x2apic) {
+		/* disabled -> x2APIC directly is an invalid transition: via xAPIC */
+		wrmsr(MSR_APIC_BASE, base | (1u << 11));
 		wrmsr(MSR_APIC_BASE, base | (1u << 11) | (1u << 10));
 		use_x2apic = true;
 	} else {
