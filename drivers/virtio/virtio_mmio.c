@@ -192,12 +192,23 @@ bool virtio_mmio_present(volatile const u8 *base)
 	       mmio_read32(base + VMMIO_DEVICE_ID) != 0;
 }
 
+#define VMMIO_MAX_DEVICES 32
+static u64 vmmio_probed[VMMIO_MAX_DEVICES];
+static unsigned vmmio_nprobed;
+
 int virtio_mmio_probe(u64 phys, u32 gsi)
 {
 	struct vmmio *m;
 	void *virt;
 	u32 version;
 	int err;
+
+	/* the same device listed twice must not be reset under its driver */
+	for (unsigned i = 0; i < vmmio_nprobed; i++)
+		if (vmmio_probed[i] == phys)
+			return -EEXIST;
+	if (vmmio_nprobed == VMMIO_MAX_DEVICES)
+		return -ENOSPC;
 
 	err = vm_map_mmio(ALIGN_DOWN(phys, PAGE_SIZE), PAGE_SIZE, &virt);
 	if (err)
@@ -223,6 +234,7 @@ int virtio_mmio_probe(u64 phys, u32 gsi)
 		goto out_free;
 	}
 	m->vd.legacy = version == 1;
+	vmmio_probed[vmmio_nprobed++] = phys;
 	klog("virtio: %s: device %u, %s, irq %u", m->name, m->vd.device_id,
 	     m->vd.legacy ? "legacy (v1)" : "modern (v2)", gsi);
 	err = virtio_probe(&m->vd);
