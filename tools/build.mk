@@ -4,10 +4,7 @@
 TOOLS += mkfs
 
 TOOLS += monos
-# dump -m prints through lib/manifest_print.c (parallel work): TEMPORARY gate
-ifneq ($(wildcard lib/manifest_print.c),)
 TOOLS += dump
-endif
 
 TOOLS_COMMON_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard tools/common/*.c))
 
