@@ -33,6 +33,12 @@ void arch_set_user_gs_base(u64 v);
 u64 arch_get_user_gs_base(void);
 void arch_set_kernel_stack(u64 top); /* TSS rsp0 + syscall stack */
 NORETURN void arch_enter_user(struct user_regs *regs);
+/* kernel context switch: save this context's stack pointer in *save_rsp
+ * and continue the one whose stack pointer is new_rsp */
+void arch_switch_stack(u64 *save_rsp, u64 new_rsp);
+/* prepare a fresh kernel stack (top = stack_top) so that switching to the
+ * returned stack pointer runs fn(arg); fn must never return */
+u64 arch_prepare_stack(u64 stack_top, void (*fn)(void *), void *arg);
 void arch_flush_tlb_page(u64 va);
 void arch_flush_tlb_all(void);
 NORETURN void arch_halt_forever(void);

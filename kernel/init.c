@@ -20,6 +20,7 @@
 #define EXIT_NO_PROGRAM 127
 
 void kernel_main(u64 start_info);
+void selftest_run(void);
 
 static void report_ns(const char *what, u64 ns)
 {
@@ -50,6 +51,7 @@ void kernel_main(u64 start_info)
 	arch_irq_init();
 	tsc[3] = arch_rdtsc();
 	arch_clock_init();
+	selftest_run();
 	tsc[4] = arch_rdtsc();
 	/* the early stages ran before the clock was calibrated */
 	static const char *const stage[] = { "", "console+cpu", "memory", "interrupts", "clock" };
@@ -72,8 +74,6 @@ void kernel_main(u64 start_info)
 		kernel_exit(EXIT_NO_ROOTFS);
 	}
 	root = config_root();
-	if (config_flag("klog"))
-		klog_enable();
 	report_ns("boot: rootfs mounted at", clock_now_ns());
 
 	t = thread_create_user();
@@ -84,5 +84,9 @@ void kernel_main(u64 start_info)
 	if (err)
 		kernel_exit(EXIT_NO_PROGRAM);
 	report_ns("boot: entering user mode at", clock_now_ns());
+	/* manifest klog:t prints the buffered boot log only now, so printing
+	 * (slow on a serial port) does not distort the timeline */
+	if (config_flag("klog"))
+		klog_enable();
 	arch_enter_user(t->regs);
 }

@@ -98,6 +98,8 @@ static void fpu_setup(void)
 		cr4 |= 1ULL << 18; /* OSXSAVE */
 	if (cpu.fsgsbase)
 		cr4 |= 1ULL << 16; /* FSGSBASE: programs may use wrfsbase */
+	if (cpu.leaf7_ebx & (1u << 7))
+		cr4 |= 1ULL << 20; /* SMEP: the kernel never runs user pages */
 	write_cr4(cr4);
 	cpu.xsave_size = 512;
 	if (cpu.xsave && cpu.max_leaf >= 0xd) {
@@ -117,6 +119,22 @@ static void fpu_setup(void)
 	__asm__ volatile("fninit");
 	u32 mxcsr = 0x1f80;
 	__asm__ volatile("ldmxcsr %0" ::"m"(mxcsr));
+}
+
+extern char arch_context_start[];
+
+u64 arch_prepare_stack(u64 stack_top, void (*fn)(void *), void *arg)
+{
+	u64 *sp = (u64 *)ALIGN_DOWN(stack_top, 16);
+
+	*--sp = (u64)arch_context_start; /* ret target; its push makes fn's rsp 16n+8 */
+	*--sp = 0;                       /* rbp */
+	*--sp = 0;                       /* rbx */
+	*--sp = (u64)fn;                 /* r12 */
+	*--sp = (u64)arg;                /* r13 */
+	*--sp = 0;                       /* r14 */
+	*--sp = 0;                       /* r15 */
+	return (u64)sp;
 }
 
 u32 arch_xsave_size(void)

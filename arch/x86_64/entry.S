@@ -172,3 +172,36 @@ user_strncpy:
 	.balign 8
 	.quad 10b, 11b
 	.quad 21b, 23b
+
+/*
+ * void arch_switch_stack(u64 *save_rsp, u64 new_rsp): kernel context
+ * switch. Pushes the callee-saved registers, stores rsp in *save_rsp, loads
+ * new_rsp and pops the other context's registers; "returns" into it. A new
+ * context is prepared by arch_prepare_stack (cpu.c).
+ */
+	.text
+	.globl arch_switch_stack
+arch_switch_stack:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+
+/* first frame of a new kernel context: r12 = fn, r13 = arg */
+	.globl arch_context_start
+arch_context_start:
+	movq %r13, %rdi
+	xorl %ebp, %ebp
+	pushq $0            /* no return: a fake return address for backtraces */
+	jmpq *%r12
