@@ -37,7 +37,7 @@ int mkfs_read_manifest(int fd, const char *name, struct value **out)
 			char *nb;
 
 			if (cap >= MKFS_MANIFEST_MAX) {
-				mkfs_error("%s: manifest larger than %u MiB", name,
+				mkfs_error("%s: manifest larger than %u MiB", P(name),
 					   MKFS_MANIFEST_MAX >> 20);
 				ret = -EFBIG;
 				goto out_free;
@@ -45,7 +45,7 @@ int mkfs_read_manifest(int fd, const char *name, struct value **out)
 			cap = cap ? cap * 2 : 65536;
 			nb = realloc(buf, cap + 1);
 			if (!nb) {
-				mkfs_error("%s: out of memory", name);
+				mkfs_error("%s: out of memory", P(name));
 				ret = -ENOMEM;
 				goto out_free;
 			}
@@ -56,7 +56,7 @@ int mkfs_read_manifest(int fd, const char *name, struct value **out)
 			if (errno == EINTR)
 				continue;
 			ret = -errno;
-			mkfs_error("%s: read error: %s", name, strerror(errno));
+			mkfs_error("%s: read error: %s", P(name), strerror(errno));
 			goto out_free;
 		}
 		if (n == 0)
@@ -67,9 +67,9 @@ int mkfs_read_manifest(int fd, const char *name, struct value **out)
 	memset(&perr, 0, sizeof(perr));
 	ret = manifest_parse(buf, len, out, &perr);
 	if (ret == -EINVAL)
-		mkfs_error("%s:%u:%u: %s", name, perr.line, perr.col, P(perr.msg));
+		mkfs_error("%s:%u:%u: %s", P(name), perr.line, perr.col, P(perr.msg));
 	else if (ret < 0)
-		mkfs_error("%s: %s", name, strerror(-ret));
+		mkfs_error("%s: %s", P(name), strerror(-ret));
 out_free:
 	free(buf);
 	return ret;
