@@ -1,0 +1,31 @@
+# bench/build.mk - the side-by-side benchmarks (monos vs a Linux guest vs
+# the host; issue 8). Not part of `make` or `make test`: `make bench` runs
+# bench/deps.sh (the Linux kernel package, bench only), builds the programs
+# and runs bench/run (ROUNDS=N, BENCH_ARGS="--accel tcg ..." pass through),
+# which writes bench/RESULTS.md. Outputs, none of them in ALL_TARGETS:
+#   $(BUILD)/bench/NAME.musl    bench/programs/NAME.c, musl-gcc -static
+#   $(BUILD)/bench/NAME.glibc   the same with gcc -static
+#   $(BUILD)/bench/debugexit    bench/tools/debugexit.c (Linux guest's /init)
+BENCH_PROGS := hello getppid clock pagefault pipe thread futex
+BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
+BENCH_BINS := $(foreach p,$(BENCH_PROGS),$(BUILD)/bench/$(p).musl $(BUILD)/bench/$(p).glibc) \
+	$(BUILD)/bench/debugexit
+
+$(BUILD)/bench/%.musl: bench/programs/%.c bench/programs/bench.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)musl-gcc -static $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/bench/%.glibc: bench/programs/%.c bench/programs/bench.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -static $(BENCH_CFLAGS) -o $@ $< -lpthread
+
+$(BUILD)/bench/debugexit: bench/tools/debugexit.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(Q)musl-gcc -static $(BENCH_CFLAGS) -o $@ $<
+
+.PHONY: bench bench-programs
+bench-programs: $(BENCH_BINS)
+
+bench: all bench-programs
+	$(Q)bench/deps.sh
+	$(Q)ROUNDS=$${ROUNDS:-5} bench/run $(BENCH_ARGS)
