@@ -257,9 +257,11 @@ void fs_shutdown(int exit_code)
 		return;
 	done = true;
 	if (root_fs)
-		klog("fs: rootfs reads: cache %llu hits, %llu misses, %llu direct; device time %llu us",
+		klog("fs: rootfs reads: cache %llu hits, %llu misses, %llu direct; device time "
+		     "%llu us",
 		     (unsigned long long)rootdev.hits, (unsigned long long)rootdev.misses,
-		     (unsigned long long)rootdev.direct, (unsigned long long)(rootdev.read_ns / 1000));
+		     (unsigned long long)rootdev.direct,
+		     (unsigned long long)(rootdev.read_ns / 1000));
 	if (klog_bd)
 		fs_write_klog(exit_code);
 	for (unsigned i = 0; blockdev_get(i); i++) {

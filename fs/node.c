@@ -235,7 +235,7 @@ u32 vnode_mode(const struct vnode *vn)
 	}
 }
 
-static u64 vnode_ino(const struct vnode *vn)
+u64 vnode_ino(const struct vnode *vn)
 {
 	if (vn->kind == VN_TFS)
 		return vn->tfs->tfs_idx ? vn->tfs->tfs_idx
@@ -290,10 +290,7 @@ int vnode_stat(const struct vnode *vn, struct kstat *st)
 		st->st_size = 4096;
 		st->st_blocks = 8;
 	} else if (t == PATH_T_SYMLINK) {
-		char buf[PATH_MAX_LEN];
-		s64 n = vnode_readlink(vn, buf, sizeof(buf));
-
-		st->st_size = n > 0 ? n : 0;
+		st->st_size = vnode_link_len(vn);
 	} else if (vn->kind == VN_DEV) {
 		st->st_rdev = dev_table[vn->arg].rdev;
 	} else {
@@ -373,6 +370,24 @@ s64 vnode_readlink(const struct vnode *vn, char *buf, size_t size)
 	default:
 		return -EINVAL;
 	}
+}
+
+/* a link's target length (st_size) without a page-sized stack buffer */
+s64 vnode_link_len(const struct vnode *vn)
+{
+	char *buf;
+	s64 n;
+
+	if (vn->kind == VN_TFS && tfs_node_is_link(vn->tfs))
+		return (s64)tuple_get(vn->tfs, sym_linktarget)->str.len;
+	if (vn->kind == VN_DEV && dev_table[vn->arg].link)
+		return (s64)strlen(dev_table[vn->arg].link);
+	buf = kmalloc(PATH_MAX_LEN);
+	if (!buf)
+		return 0;
+	n = vnode_readlink(vn, buf, PATH_MAX_LEN);
+	kfree(buf);
+	return n > 0 ? n : 0;
 }
 
 int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,

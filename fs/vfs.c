@@ -291,7 +291,6 @@ static s64 dir_getdents(struct file *f, void *kbuf, u64 len)
 		const char *name;
 		size_t nlen;
 		struct vnode child;
-		struct kstat st;
 		struct linux_dirent64 *d;
 		u64 reclen;
 		int r;
@@ -322,8 +321,7 @@ static s64 dir_getdents(struct file *f, void *kbuf, u64 len)
 			break;
 		}
 		d = (struct linux_dirent64 *)(out + used);
-		vnode_stat(&child, &st);
-		d->d_ino = st.st_ino;
+		d->d_ino = vnode_ino(&child);
 		d->d_off = (s64)f->pos + 1;
 		d->d_reclen = (u16)reclen;
 		d->d_type = dtype_of(&child);

@@ -115,6 +115,8 @@ bool vnode_eq(const struct vnode *a, const struct vnode *b);
 enum path_type vnode_type(const struct vnode *vn);
 u32 vnode_mode(const struct vnode *vn); /* S_IF* | permissions */
 int vnode_stat(const struct vnode *vn, struct kstat *st);
+u64 vnode_ino(const struct vnode *vn);	    /* st_ino, stable for the mount */
+s64 vnode_link_len(const struct vnode *vn); /* a symlink's st_size */
 /* symlink target into buf[size] (NUL-terminated): length or -errno */
 s64 vnode_readlink(const struct vnode *vn, char *buf, size_t size);
 /* entry i of a directory ("." and ".." not included): 1 and the entry,
