@@ -37,7 +37,6 @@ struct layout_dev {
 	int fd;
 	u64 base;    /* first sector of the volume in the image file */
 	u64 max_end; /* volume-relative: nothing at or past it written yet */
-	bool failed;
 };
 
 static bool all_zero(const u8 *p, size_t len)
@@ -98,9 +97,7 @@ static int dev_write(void *ctx, const void *buf, u64 sector, u32 count)
 
 	if (sector < d->max_end || !all_zero(buf, len))
 		ret = write_all(d->fd, buf, len, (off_t)((d->base + sector) * TFS_SECTOR));
-	if (ret < 0)
-		d->failed = true;
-	else if (sector + count > d->max_end)
+	if (ret == 0 && sector + count > d->max_end)
 		d->max_end = sector + count;
 	return ret;
 }
@@ -123,7 +120,7 @@ static const char *err_text(int ret, const struct tfs_msg *msg)
 	return strerror(-ret);
 }
 
-/* Format a TFS at base, stream files, write the tree, flush. *end gets the
+/* Format a TFS at base, write the tree, stream the files, flush. *end gets the
  * volume-relative end of everything used. tree is consumed. */
 static int build_volume(int fd, u64 base, u64 sectors, const char *label, const char *what,
 			struct value *tree, const struct mkfs_files *files, u64 *end)
