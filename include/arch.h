@@ -12,6 +12,7 @@ struct user_regs; /* arch/x86_64/x86.h: the saved user register frame */
 
 void arch_cpu_init(void);       /* CPUID, GDT/TSS/IDT, SYSCALL MSRs, FPU */
 void arch_irq_init(void);       /* ACPI MADT, LAPIC, IOAPIC, legacy PIC off */
+void arch_clock_start(void);    /* early: start the PIT for calibration */
 void arch_clock_init(void);     /* TSC/kvmclock calibration, RTC wall time */
 u64 arch_clock_ns(void);        /* ns since kernel entry */
 u64 arch_realtime_base_ns(void); /* wall clock at kernel entry, ns since epoch */

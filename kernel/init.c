@@ -38,6 +38,7 @@ void kernel_main(u64 start_info)
 
 	tsc[0] = arch_rdtsc();
 	console_init();
+	arch_clock_start();
 	binfo = boot_info_init(start_info);
 	arch_cpu_init();
 	tsc[1] = arch_rdtsc();

@@ -91,6 +91,48 @@ static u16 pit_read(void)
 	return (u16)(lo | (hi << 8));
 }
 
+/*
+ * The PIT measurement overlaps the rest of early boot: arch_clock_start()
+ * (right after the console) starts channel 0 counting down from 0xffff in
+ * mode 0 and notes the TSC; by arch_clock_init the boot has usually spent
+ * more than the 2 ms needed, so no waiting at all. Mode 0's OUT pin (read
+ * back in the status byte) tells whether the count wrapped (> 55 ms).
+ */
+static u64 early_tsc;
+static u16 early_count;
+static bool early_started;
+
+void arch_clock_start(void)
+{
+	outb(0x43, 0x30); /* channel 0, lo/hi, mode 0 */
+	outb(0x40, 0xff);
+	outb(0x40, 0xff);
+	early_count = pit_read();
+	early_tsc = rdtsc();
+	early_started = true;
+}
+
+static u64 calibrate_pit_early(void)
+{
+	u8 status, lo, hi;
+	u16 c;
+	u64 t;
+
+	if (!early_started)
+		return 0;
+	outb(0x43, 0xc2); /* read-back: latch count and status of channel 0 */
+	status = inb(0x40);
+	lo = inb(0x40);
+	hi = inb(0x40);
+	t = rdtsc();
+	c = (u16)(lo | (hi << 8));
+	if (status == 0xff || (status & 0x80) || c >= early_count)
+		return 0; /* no PIT, or wrapped (OUT high): measure the slow way */
+	if ((u16)(early_count - c) < 2386)
+		return 0; /* under 2 ms: too short to be precise */
+	return mul_div64(t - early_tsc, 1193182u, (u16)(early_count - c));
+}
+
 /* TSC ticks over ~2 ms of PIT channel 0 (1.193182 MHz); 0 if no PIT */
 static u64 calibrate_pit(void)
 {
@@ -236,6 +278,8 @@ void arch_clock_init(void)
 			tsc_source = "CPUID 0x15";
 		}
 	}
+	if (!tsc_hz && (tsc_hz = calibrate_pit_early()))
+		tsc_source = "PIT (overlapped with boot)";
 	if (!tsc_hz && (tsc_hz = calibrate_pit()))
 		tsc_source = "PIT";
 	if (!tsc_hz && (tsc_hz = calibrate_pmtimer()))
