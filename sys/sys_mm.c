@@ -97,7 +97,9 @@ long sys_mmap(SYS_ARGS)
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
-		if (addr < USER_MIN || addr + len > USER_MAX || addr + len < addr)
+		if (addr < USER_MIN)
+			return -EPERM; /* like Linux's mmap_min_addr */
+		if (addr + len > USER_MAX || addr + len < addr)
 			return -ENOMEM;
 		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
 		    !uvm_range_free(addr, addr + len))
