@@ -383,7 +383,7 @@ int exec_program(struct thread *t, struct value *config)
 	err = build_stack(t, path, config, &img);
 	if (err)
 		return err;
-	trace_on = config_flag("trace") || config_flag("debugsyscalls");
+	trace_configure(config);
 	klog("exec: %s entry %#lx, brk %#lx, stack %#lx", path, (unsigned long)img.entry,
 	     (unsigned long)img.brk, (unsigned long)t->regs->rsp);
 	return 0;

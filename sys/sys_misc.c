@@ -38,7 +38,7 @@ static struct rlimit64 rlimits[RLIMIT_NLIMITS] = {
 	{ 0, RLIM_INFINITY },		/* CORE */
 	INF,				/* RSS */
 	{ 1, 1 },			/* NPROC: one process */
-	{ 1024, 4096 },			/* NOFILE */
+	{ 1024, 1024 },			/* NOFILE: the fd table holds 1024 */
 	{ 8ULL << 20, 8ULL << 20 },	/* MEMLOCK */
 	INF,				/* AS */
 	INF,				/* LOCKS */

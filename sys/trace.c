@@ -11,9 +11,11 @@
 #include "lib/format.h"
 #include "sys/syscall_nr.h"
 #include "sys/trace.h"
+#include "lib/value.h"
 #include "arch/x86_64/x86.h"
 
 bool trace_on;
+static u8 trace_skip[SYSCALL_MAX / 8]; /* set: do not print this number */
 
 static const char *const syscall_names[SYSCALL_MAX] = {
 #include "sys/syscall_names.h"
@@ -460,10 +462,59 @@ static void put_call(struct line *l, u64 nr, const struct user_regs *r, long ret
 	put(l, ")");
 }
 
+static bool trace_skipped(u64 nr)
+{
+	return nr < SYSCALL_MAX && (trace_skip[nr / 8] & (1u << (nr % 8)));
+}
+
+static int syscall_by_name(const char *name)
+{
+	for (int i = 0; i < SYSCALL_MAX; i++)
+		if (syscall_names[i] && !strcmp(syscall_names[i], name))
+			return i;
+	return -1;
+}
+
+/* mark (or clear) the names of a vector; unknown names are reported */
+static void trace_mark(const struct value *list, const char *key, bool skip)
+{
+	for (u32 i = 0; i < vector_count(list); i++) {
+		const struct value *v = vector_at(list, i);
+		int nr = v && v->type == VALUE_STRING ? syscall_by_name((const char *)v->str.bytes)
+						     : -1;
+
+		if (nr < 0) {
+			kprintf("monos: manifest %s: entry %u is not a syscall name\n", key, i);
+			continue;
+		}
+		if (skip)
+			trace_skip[nr / 8] |= (u8)(1u << (nr % 8));
+		else
+			trace_skip[nr / 8] &= (u8)~(1u << (nr % 8));
+	}
+}
+
+void trace_configure(struct value *config)
+{
+	struct value *only = config ? tuple_get_cstr(config, "tracelist") : NULL;
+	struct value *not = config ? tuple_get_cstr(config, "notrace") : NULL;
+
+	trace_on = config_flag("trace") || config_flag("debugsyscalls");
+	if (only && only->type == VALUE_VECTOR) {
+		memset(trace_skip, 0xff, sizeof(trace_skip));
+		trace_mark(only, "tracelist", false);
+		trace_on = true;
+	}
+	if (not && not->type == VALUE_VECTOR)
+		trace_mark(not, "notrace", true);
+}
+
 void trace_enter(u64 nr, const struct user_regs *r)
 {
 	struct line l = { .len = 0 };
 
+	if (trace_skipped(nr))
+		return;
 	if (nr != __NR_exit && nr != __NR_exit_group)
 		return;
 	/* these never return: print now */
@@ -477,6 +528,8 @@ void trace_exit(u64 nr, const struct user_regs *r, long ret)
 	struct line l = { .len = 0 };
 	const struct trace_sig *sg = nr < SYSCALL_MAX ? &sigs[nr] : NULL;
 
+	if (trace_skipped(nr) || nr == __NR_exit || nr == __NR_exit_group)
+		return;
 	put_call(&l, nr, r, ret);
 	if (ret < 0 && ret >= -4095) {
 		const char *text = "Unknown error";
