@@ -113,6 +113,11 @@ static int tfs_mark_extents(struct tfs *fs, const struct value *exts, const stru
 				      "the volume", n, e->key->name);
 			return -EUCLEAN;
 		}
+		if (!tfs_space_is_free(&fs->space, off, MAX(len, alloc))) {
+			tfs_msgf(msg, "file \"%s\": extent \"%s\" (sectors %u+%u) overlaps the log "
+				      "or another file", n, e->key->name, off, MAX(len, alloc));
+			return -EUCLEAN;
+		}
 		err = tfs_space_mark(&fs->space, off, MAX(len, alloc));
 		if (err)
 			return err;
