@@ -58,7 +58,7 @@ static const char usage_text[] =
     "\n"
     "PROGRAM is a static x86-64 Linux ELF (-static or -static-pie). monos exits\n"
     "with the program's exit code; 124 timeout, 125 kernel panic, 126 the VM\n"
-    "could not be built or run, 2 usage error.\n"
+    "could not be built or run, 123 the BIOS boot loader failed, 2 usage error.\n"
     "\n"
     "image options (run, build):\n"
     "  -e KEY=VALUE        environment variable (repeatable)\n"

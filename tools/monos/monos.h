@@ -23,10 +23,11 @@
 #include "types.h"
 
 /* exit codes of monos itself (a program's own code passes through) */
-#define MONOS_EXIT_USAGE   2   /* bad command line, missing/unsupported program */
-#define MONOS_EXIT_TIMEOUT 124 /* --timeout expired, the VM was killed */
-#define MONOS_EXIT_PANIC   125 /* the kernel panicked */
-#define MONOS_EXIT_VMFAIL  126 /* could not build or run the VM, QEMU died */
+#define MONOS_EXIT_USAGE    2	/* bad command line, missing/unsupported program */
+#define MONOS_EXIT_BOOTFAIL 123 /* the BIOS boot loader (stage2) failed */
+#define MONOS_EXIT_TIMEOUT  124 /* --timeout expired, the VM was killed */
+#define MONOS_EXIT_PANIC    125 /* the kernel panicked */
+#define MONOS_EXIT_VMFAIL   126 /* could not build or run the VM, QEMU died */
 
 void monos_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void monos_note(const char *fmt, ...) PRINTF_LIKE(1, 2); /* only with -v */
@@ -134,6 +135,8 @@ size_t osc_feed(struct osc_filter *f, const char *in, size_t n, char *out);
 size_t osc_flush(struct osc_filter *f, char *out);
 /* decode the exit: wait status of QEMU + markers -> monos exit code,
  * printing "monos: ..." for failures */
-int vm_decode_exit(const struct osc_filter *f, int wstatus);
+int vm_decode_exit(const struct osc_filter *f, int wstatus, bool bios_boot);
+/* stage2's debug-exit code when it cannot load the kernel (QEMU status 249) */
+#define MONOS_LOADER_FAIL_CODE 0x7c
 
 #endif

@@ -107,7 +107,7 @@ size_t osc_flush(struct osc_filter *f, char *out)
 	return n;
 }
 
-int vm_decode_exit(const struct osc_filter *f, int wstatus)
+int vm_decode_exit(const struct osc_filter *f, int wstatus, bool bios_boot)
 {
 	int s;
 
@@ -125,6 +125,10 @@ int vm_decode_exit(const struct osc_filter *f, int wstatus)
 	if (f->exit_code >= 0 && (s == (((f->exit_code << 1) | 1) & 0xff) || s == 0))
 		return f->exit_code;
 	if ((s & 1) && s != 1) {
+		if (bios_boot && s == ((MONOS_LOADER_FAIL_CODE << 1) | 1)) {
+			monos_error("boot loader failed");
+			return MONOS_EXIT_BOOTFAIL;
+		}
 		if (s == ((0x7e << 1) | 1)) {
 			monos_error("kernel panic");
 			return MONOS_EXIT_PANIC;
@@ -178,6 +182,10 @@ void vm_argv(const struct vm_opts *o, struct argvec *av)
 		av_add(av, o->kernel);
 		av_add(av, "-append");
 		av_add(av, o->klog ? "klog" : "");
+	} else if (o->klog) {
+		/* BIOS boot: stage2 passes this fw_cfg file on as the command line */
+		av_add(av, "-fw_cfg");
+		av_add(av, "name=opt/monos/cmdline,string=klog");
 	}
 	sb_puts(&sb, "id=root,file=");
 	add_escaped(&sb, o->image);
@@ -344,7 +352,7 @@ int vm_run(const struct vm_opts *o)
 	} else if (killed_by) {
 		ret = 128 + killed_by;
 	} else {
-		ret = vm_decode_exit(&f, st);
+		ret = vm_decode_exit(&f, st, o->kernel == NULL);
 	}
 out_sfd:
 	close(sfd);
