@@ -47,6 +47,9 @@ void kernel_main(u64 start_info)
 		      (unsigned long)start_info);
 	if (boot_cmdline_has("klog"))
 		klog_enable();
+	for (unsigned i = 0; i < boot_mem_count(); i++)
+		klog("e820: %#lx-%#lx type %u", (unsigned long)boot_mem_at(i)->addr,
+		     (unsigned long)(boot_mem_at(i)->addr + boot_mem_at(i)->size), boot_mem_at(i)->type);
 	mm_init();
 	tsc[2] = arch_rdtsc();
 	arch_irq_init();

@@ -192,6 +192,7 @@ void acpi_init(void)
 		else if (!memcmp(t->sig, "FACP", 4))
 			parse_fadt(t);
 	}
+	klog("acpi: RSDP %#lx, root table %#lx", (unsigned long)rsdp_phys, (unsigned long)virt_to_phys(root));
 	klog("acpi: %u IOAPIC(s), PM1a %#x, sleep reg %s %#lx, S5 %s (%u/%u)", acpi.nr_ioapics,
 	     acpi.pm1a_cnt, sleep_ctl.valid ? (sleep_ctl.space ? "io" : "mem") : "none",
 	     (unsigned long)sleep_ctl.addr, acpi.s5_found ? "found" : "missing", acpi.s5_typa,
