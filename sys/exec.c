@@ -24,6 +24,7 @@
 #define EXEC_STACK_SIZE (8ULL << 20)
 #define EXEC_MAX_ARGS 1024
 #define EXEC_MAX_PHDRS 64
+#define EXEC_BOUNCE (1ULL << 20) /* file read chunk while loading */
 
 struct elf64_ehdr {
 	u8 ident[16];
@@ -101,22 +102,39 @@ static int load_segment(struct file *f, const struct elf64_phdr *ph, u64 base)
 	}
 	if (start < end && (err = uvm_map_fixed(start, end, prot, VMA_ELF)))
 		return err;
-	for (u64 done = 0; done < ph->filesz;) {
-		u64 at = va + done;
-		u64 chunk = MIN(PAGE_SIZE - (at & (PAGE_SIZE - 1)), ph->filesz - done);
-		u64 phys = uvm_page_phys(at, true);
-		s64 n;
+	/* large reads through a bounce buffer (one device request per chunk,
+	 * not per page), then copied into the segment's fresh pages */
+	u64 bounce_size = MIN(ALIGN_UP(ph->filesz + PAGE_SIZE, PAGE_SIZE), EXEC_BOUNCE);
+	u8 *bounce = ph->filesz ? kmalloc(bounce_size) : NULL;
 
-		if (!phys)
-			return -ENOMEM;
-		n = vfs_pread(f, phys_to_virt(phys), chunk, ph->offset + done);
-		if (n < 0)
-			return (int)n;
-		if ((u64)n != chunk)
-			return -EIO;
-		done += chunk;
+	if (ph->filesz && !bounce)
+		return -ENOMEM;
+	for (u64 done = 0; done < ph->filesz;) {
+		u64 want = MIN(bounce_size, ph->filesz - done);
+		s64 n = vfs_pread(f, bounce, want, ph->offset + done);
+
+		if (n < 0 || (u64)n != want) {
+			err = n < 0 ? (int)n : -EIO;
+			goto out_free;
+		}
+		for (u64 off = 0; off < want;) {
+			u64 at = va + done + off;
+			u64 chunk = MIN(PAGE_SIZE - (at & (PAGE_SIZE - 1)), want - off);
+			u64 phys = uvm_page_phys(at, true);
+
+			if (!phys) {
+				err = -ENOMEM;
+				goto out_free;
+			}
+			memcpy(phys_to_virt(phys), bounce + off, chunk);
+			off += chunk;
+		}
+		done += want;
 	}
-	return 0;
+	err = 0;
+out_free:
+	kfree(bounce);
+	return err;
 }
 
 static int load_elf(const char *path, struct file *f, struct exec_image *img)

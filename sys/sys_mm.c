@@ -58,23 +58,45 @@ long sys_brk(SYS_ARGS)
 	return (long)uvm_brk_set(a0);
 }
 
-/* read file bytes into the (fresh, private) pages of [addr, addr+len) */
+/* read file bytes into the (fresh, private) pages of [addr, addr+len):
+ * big reads through a bounce buffer, then copies into the pages */
 static int mmap_fill(struct file *f, u64 addr, u64 len, u64 off)
 {
-	u64 size = vfs_size(f);
+	u64 size = vfs_size(f), total, chunk_max;
+	u8 *bounce;
+	int err = 0;
 
-	for (u64 done = 0; done < len && off + done < size; done += PAGE_SIZE) {
-		u64 phys = uvm_page_phys(addr + done, true);
-		u64 chunk = MIN(PAGE_SIZE, size - (off + done));
-		s64 n;
+	if (off >= size)
+		return 0;
+	total = MIN(len, size - off);
+	chunk_max = MIN(ALIGN_UP(total, PAGE_SIZE), 1ULL << 20);
+	bounce = kmalloc(chunk_max);
+	if (!bounce)
+		return -ENOMEM;
+	for (u64 done = 0; done < total;) {
+		u64 want = MIN(chunk_max, total - done);
+		s64 n = vfs_pread(f, bounce, want, off + done);
 
-		if (!phys)
-			return -ENOMEM;
-		n = vfs_pread(f, phys_to_virt(phys), chunk, off + done);
-		if (n < 0)
-			return (int)n;
+		if (n < 0) {
+			err = (int)n;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (u64 o = 0; o < (u64)n; o += PAGE_SIZE) {
+			u64 phys = uvm_page_phys(addr + done + o, true);
+
+			if (!phys) {
+				err = -ENOMEM;
+				goto out_free;
+			}
+			memcpy(phys_to_virt(phys), bounce + o, MIN(PAGE_SIZE, (u64)n - o));
+		}
+		done += (u64)n;
 	}
-	return 0;
+out_free:
+	kfree(bounce);
+	return err;
 }
 
 long sys_mmap(SYS_ARGS)
