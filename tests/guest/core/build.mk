@@ -8,7 +8,7 @@ CORE_GUEST_BINS := $(BUILD)/guest/core.musl $(BUILD)/guest/core.glibc \
 
 $(BUILD)/guest/core.musl: tests/guest/core/core.c tests/guest/gtest.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(Q)musl-gcc -static $(GUEST_CFLAGS) -mavx -o $@ $<
+	$(Q)musl-gcc -static $(GUEST_CFLAGS) -o $@ $<
 
 $(BUILD)/guest/core.glibc: tests/guest/core/core.c tests/guest/gtest.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
