@@ -36,21 +36,28 @@ void console_init(void)
 	console_ready = true;
 }
 
-static void serial_putc(char c)
+/* bounded wait for an empty transmitter: an absent UART must not hang us */
+static void serial_wait_thre(void)
 {
-	/* bounded wait for THR empty: an absent UART must not hang us */
 	for (unsigned i = 0; i < 100000 && !(inb(COM1 + 5) & 0x20); i++)
 		;
-	outb(COM1, (u8)c);
 }
 
 void console_write(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		/* raw bytes: the program's output passes through unchanged (the
-		 * runner owns terminal translation) */
+	/* raw bytes: the program's output passes through unchanged (the
+	 * runner owns terminal translation) */
+	for (size_t i = 0; i < len; i++)
 		console_ring[console_ring_pos++ % CONSOLE_RING] = s[i];
-		serial_putc(s[i]);
+	/* THRE set means the 16-byte FIFO is empty: fill it without polling
+	 * between bytes (one status read per 16 bytes: fewer VM exits) */
+	for (size_t i = 0; i < len;) {
+		size_t n = MIN(len - i, (size_t)16);
+
+		serial_wait_thre();
+		for (size_t k = 0; k < n; k++)
+			outb(COM1, (u8)s[i + k]);
+		i += n;
 	}
 }
 
