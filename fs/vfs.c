@@ -472,10 +472,11 @@ int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **o
 		ops = &opath_file_ops;
 		goto make;
 	}
-	if (r.type == PATH_T_SYMLINK) /* O_NOFOLLOW on a link */
-		return -ELOOP;
+	/* Linux checks O_DIRECTORY before refusing a link (O_NOFOLLOW) */
 	if ((flags & O_DIRECTORY) && r.type != PATH_T_DIR)
 		return -ENOTDIR;
+	if (r.type == PATH_T_SYMLINK)
+		return -ELOOP;
 	if (r.type == PATH_T_DIR) {
 		if (wants_write || (flags & O_CREAT))
 			return -EISDIR;
