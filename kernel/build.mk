@@ -5,7 +5,7 @@
 # built from the first link's text symbols; text addresses do not move
 # because .ksyms sits at the end of .rodata. Also $(BUILD)/kernel/kernel.sym
 # (nm -n) for humans.
-KERNEL_DIRS := arch/x86_64 kernel sys drivers fs
+KERNEL_DIRS := arch/x86_64 kernel sys drivers fs net
 KERNEL_SRCS := $(sort $(foreach d,$(KERNEL_DIRS),$(shell find $(d) -name '*.c' -o -name '*.S' 2>/dev/null)))
 KERNEL_OBJS := $(patsubst %.S,$(BUILD)/kernel/%.o,$(patsubst %.c,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)))
 KERNEL_LDS := arch/x86_64/kernel.ld

@@ -79,6 +79,8 @@ void kernel_main(u64 start_info)
 	}
 	root = config_root();
 	report_ns("boot: rootfs mounted at", clock_now_ns());
+	if (net_init(root) == 0)
+		net_wait_ready(root); /* exec_wait_for_ip4_secs */
 
 	t = thread_create_user();
 	if (!t || uvm_init())

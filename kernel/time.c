@@ -2,8 +2,11 @@
  * time.c - kernel clocks and sleeping (kernel layer): monotonic and wall
  * time on top of the arch clock, and clock_sleep_until() which arms the
  * one-shot timer and halts until the deadline (the scheduler's timer queue
- * replaces the halt loop when threads land). Called by sys/ time syscalls,
- * klog and drivers.
+ * replaces the halt loop when threads land). Also a minimal periodic tick
+ * (clock_tick_register: the network stack's timers) that shares the one
+ * one-shot timer with sleepers: the timer is armed for the earlier of the
+ * sleeper's deadline and the next tick. Called by sys/ time syscalls, klog,
+ * drivers, net/ (tick) and the arch timer interrupt (clock_timer_interrupt).
  */
 #include "kernel/kernel.h"
 #include "kernel/time.h"
@@ -19,13 +22,47 @@ u64 clock_realtime_ns(void)
 	return arch_realtime_base_ns() + arch_clock_ns();
 }
 
+static void (*tick_fn)(void);
+static u64 tick_period_ns, tick_next_ns;
+static u64 sleep_deadline_ns; /* 0: nobody sleeping */
+
+static void clock_rearm(void)
+{
+	u64 d = tick_fn ? tick_next_ns : 0;
+
+	if (sleep_deadline_ns && (!d || sleep_deadline_ns < d))
+		d = sleep_deadline_ns;
+	arch_timer_arm(d);
+}
+
+void clock_tick_register(void (*fn)(void), u64 period_ns)
+{
+	tick_fn = fn;
+	tick_period_ns = period_ns;
+	tick_next_ns = clock_now_ns() + period_ns;
+	clock_rearm();
+}
+
+void clock_timer_interrupt(void)
+{
+	u64 now = clock_now_ns();
+
+	if (tick_fn && now >= tick_next_ns) {
+		tick_next_ns = now + tick_period_ns;
+		tick_fn();
+	}
+	clock_rearm();
+}
+
 void clock_sleep_until(u64 deadline_ns)
 {
+	sleep_deadline_ns = deadline_ns;
 	while (clock_now_ns() < deadline_ns) {
-		arch_timer_arm(deadline_ns);
+		clock_rearm();
 		if (clock_now_ns() >= deadline_ns)
 			break;
 		arch_wait_irq();
 	}
-	arch_timer_arm(0);
+	sleep_deadline_ns = 0;
+	clock_rearm();
 }

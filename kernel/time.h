@@ -8,5 +8,7 @@
 #include "types.h"
 
 void clock_sleep_until(u64 deadline_ns); /* monotonic ns */
+/* the arch timer interrupt calls this: runs the tick, re-arms the timer */
+void clock_timer_interrupt(void);
 
 #endif

@@ -16,6 +16,8 @@ PKGS=(
 	python3
 	file
 	time # /usr/bin/time -v: mkfs memory test (tests/suites/30-mkfs)
+	dpkg-dev # apt-get source / dpkg-source: lwIP's Debian source (scripts/lwip.sh)
+	debian-archive-keyring # verifies the deb-src index scripts/lwip.sh fetches
 )
 
 missing=()

@@ -8,6 +8,7 @@
  * drivers (irq_*) and kernel time code (arch_timer_arm).
  */
 #include "kernel/kernel.h"
+#include "kernel/time.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 
@@ -109,8 +110,9 @@ static void ioapic_add(u32 phys, u32 gsi_base)
 
 static void timer_irq(void *arg)
 {
-	/* nothing to do: the wakeup itself is the point (sleepers re-check
-	 * the clock); the scheduler's timer queue hooks in here later */
+	/* sleepers re-check the clock themselves; the kernel tick (net/
+	 * timers) runs and the timer is re-armed here */
+	clock_timer_interrupt();
 }
 
 void arch_irq_init(void)

@@ -147,5 +147,6 @@ int virtio_wait(struct virtio_dev *vd, volatile bool *flag, u64 timeout_ns);
 
 /* drivers */
 int virtio_blk_probe(struct virtio_dev *vd);
+int virtio_net_probe(struct virtio_dev *vd); /* net.c */
 
 #endif

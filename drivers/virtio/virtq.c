@@ -286,6 +286,8 @@ int virtio_probe(struct virtio_dev *vd)
 	switch (vd->device_id) {
 	case VIRTIO_ID_BLOCK:
 		return virtio_blk_probe(vd);
+	case VIRTIO_ID_NET:
+		return virtio_net_probe(vd);
 	default:
 		klog("virtio: %s: device type %u: no driver", vd->name, vd->device_id);
 		return -ENODEV;

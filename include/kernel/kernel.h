@@ -81,6 +81,9 @@ u64 boot_rsdp(void);                     /* ACPI RSDP phys addr, 0 if unknown */
 /* ---- kernel/time ---- */
 u64 clock_now_ns(void);                  /* monotonic ns since boot */
 u64 clock_realtime_ns(void);             /* wall clock ns since the epoch */
+/* a periodic tick (one user: net/ timers) run from the timer interrupt,
+ * interrupts off; until the scheduler's timer queue lands */
+void clock_tick_register(void (*fn)(void), u64 period_ns);
 
 /* ---- kernel/exit.c ---- */
 /* flush filesystems and the KLOG, then power off with this exit code
@@ -116,6 +119,15 @@ bool config_flag(const char *key);       /* value_flag(config_root(), key) */
 /* at exit: write the KLOG area (exit code + console tail) and flush every
  * mounted filesystem and block device; safe to call if fs_init failed */
 void fs_shutdown(int exit_code);
+
+/* ---- net/net.c: network interfaces ---- */
+/* bring up the NICs drivers found, configured from the manifest (DHCP,
+ * static, IPv6); nothing happens without a NIC. 0 or -EINVAL (bad setting,
+ * printed) */
+int net_init(struct value *root);
+/* before the program starts: wait up to exec_wait_for_ip4_secs for an IPv4
+ * address (no-op when unset or without a NIC) */
+void net_wait_ready(struct value *root);
 
 struct file;                             /* fs/vfs.h has the details */
 int vfs_open(const char *path, int flags, u32 mode, struct file **out);

@@ -1,0 +1,350 @@
+/*
+ * drivers/virtio/net.c - the virtio-net driver (virtio 1.x §5.1) over the
+ * PCI or MMIO transport: one receive and one transmit queue. RX: the
+ * whole receive ring is filled with 2 KiB buffers ahead of time; with
+ * VIRTIO_NET_F_MRG_RXBUF a frame may span several of them (num_buffers in
+ * the first one's header); each frame goes to the stack (netdev_rx, which
+ * copies it) and its buffers are posted again at once. TX: a 12-byte
+ * header from a per-slot DMA area, then the frame's segments in place
+ * (zero copy: the stack keeps them alive until netdev_tx_done). Checksum
+ * offload both ways when offered (CSUM: the device completes partial
+ * TCP/UDP checksums; GUEST_CSUM: it marks verified ones DATA_VALID).
+ * EVENT_IDX through the virtqueue core. MAC and MTU from config space.
+ * QEMU offers no checksum offload with user networking (no vnet header on
+ * that backend); the stack then completes/verifies checksums in software.
+ * Layer: drivers. Callers: virtio core (virtio_net_probe), the stack
+ * through struct netdev (net/netdev.h).
+ */
+#include "drivers/virtio/virtio.h"
+#include "net/netdev.h"
+#include "lib/format.h"
+
+#define VNET_F_CSUM	  0
+#define VNET_F_GUEST_CSUM 1
+#define VNET_F_MTU	  3
+#define VNET_F_MAC	  5
+#define VNET_F_MRG_RXBUF  15
+#define VNET_F_STATUS	  16
+
+#define VNET_HDR_F_NEEDS_CSUM 1
+#define VNET_HDR_F_DATA_VALID 2
+#define VNET_S_LINK_UP	      1
+
+#define VNET_RXBUF	 2048u /* bytes per receive buffer */
+#define VNET_RX_MAXBUFS	 40    /* buffers per frame: 64 KiB + header */
+#define VNET_TX_MAXSEGS	 64
+#define VNET_TX_SLOTSIZE 16
+
+struct vnet_hdr {
+	u8 flags;
+	u8 gso_type;
+	u16 hdr_len;
+	u16 gso_size;
+	u16 csum_start;
+	u16 csum_offset;
+	u16 num_buffers; /* only with VERSION_1 or MRG_RXBUF */
+} PACKED;
+_Static_assert(sizeof(struct vnet_hdr) == 12, "virtio_net_hdr");
+
+struct vnet_rxbuf {
+	u8 *data;
+	u64 phys;
+};
+
+struct vnet_txslot {
+	void *cookie;
+	u16 index;
+};
+
+struct vnet {
+	struct netdev nd;
+	struct virtio_dev *vd;
+	struct virtq *rxq, *txq;
+	u32 hdr_len; /* 12, or 10 on a legacy device without MRG_RXBUF */
+	bool mrg;
+	/* receive */
+	struct vnet_rxbuf *rxbufs;
+	u64 rx_phys;
+	unsigned rx_order;
+	struct vnet_rxbuf *pend[VNET_RX_MAXBUFS];
+	struct netdev_seg pend_seg[VNET_RX_MAXBUFS];
+	unsigned npend, expect;
+	u32 pend_len;
+	bool pend_csum_ok;
+	/* transmit */
+	u8 *tx_hdrs;
+	u64 tx_hdrs_phys;
+	struct vnet_txslot *slots;
+	u16 *slot_free;
+	unsigned nslot_free;
+	struct virtq_sg sg[VNET_TX_MAXSEGS * 2 + 1];
+	u64 rx_frames, tx_frames, rx_dropped, tx_full;
+};
+
+static unsigned vnet_count;
+
+static void vnet_rx_post(struct vnet *v, struct vnet_rxbuf *rb)
+{
+	struct virtq_sg sg = {rb->phys, VNET_RXBUF, true};
+
+	/* cannot fail: each buffer has its descriptor reserved */
+	virtq_add(v->rxq, &sg, 1, rb);
+}
+
+static void vnet_rx_flush(struct vnet *v, bool deliver)
+{
+	if (deliver)
+		netdev_rx(&v->nd, v->pend_seg, v->npend, v->pend_len, v->pend_csum_ok);
+	else
+		v->rx_dropped++;
+	for (unsigned i = 0; i < v->npend; i++)
+		vnet_rx_post(v, v->pend[i]);
+	v->npend = 0;
+	v->expect = 0;
+	v->pend_len = 0;
+	virtq_kick(v->rxq);
+}
+
+static void vnet_rx_done(struct virtq *vq, void *token, u32 len)
+{
+	struct vnet *v = vq->vdev->driver_priv;
+	struct vnet_rxbuf *rb = token;
+	u32 off = 0;
+
+	if (len > VNET_RXBUF)
+		len = VNET_RXBUF;
+	if (v->npend == 0) {
+		const struct vnet_hdr *h = (const struct vnet_hdr *)rb->data;
+
+		if (len < v->hdr_len) {
+			v->pend[v->npend++] = rb;
+			vnet_rx_flush(v, false);
+			return;
+		}
+		v->expect = v->mrg ? h->num_buffers : 1;
+		v->pend_csum_ok = (v->nd.features & NETDEV_F_RX_CSUM) &&
+				  (h->flags & VNET_HDR_F_DATA_VALID);
+		off = v->hdr_len;
+		if (v->expect == 0 || v->expect > VNET_RX_MAXBUFS) {
+			klog("%s: frame in %u buffers: dropped", v->nd.name, v->expect);
+			v->pend[v->npend++] = rb;
+			vnet_rx_flush(v, false);
+			return;
+		}
+	}
+	v->pend[v->npend] = rb;
+	v->pend_seg[v->npend] = (struct netdev_seg){rb->data + off, len - off};
+	v->npend++;
+	v->pend_len += len - off;
+	if (v->npend == v->expect) {
+		v->rx_frames++;
+		vnet_rx_flush(v, v->pend_len > 0);
+	}
+}
+
+static void vnet_tx_done(struct virtq *vq, void *token, u32 len)
+{
+	struct vnet *v = vq->vdev->driver_priv;
+	struct vnet_txslot *s = token;
+	void *cookie = s->cookie;
+
+	s->cookie = NULL;
+	v->slot_free[v->nslot_free++] = s->index;
+	netdev_tx_done(&v->nd, cookie);
+}
+
+static int vnet_xmit(struct netdev *nd, const struct netdev_seg *seg, unsigned n,
+		     const struct netdev_csum *csum, void *cookie)
+{
+	struct vnet *v = nd->priv;
+	struct vnet_hdr *h;
+	struct vnet_txslot *s;
+	unsigned ns = 1;
+	int err;
+
+	if (n > VNET_TX_MAXSEGS)
+		return -EINVAL;
+	if (!v->nslot_free || v->txq->num_free < 2 * n + 1)
+		virtq_process(v->txq); /* reclaim finished frames */
+	if (!v->nslot_free || v->txq->num_free < 2 * n + 1) {
+		v->tx_full++;
+		return -ENOSPC;
+	}
+	s = &v->slots[v->slot_free[--v->nslot_free]];
+	h = (struct vnet_hdr *)(v->tx_hdrs + s->index * VNET_TX_SLOTSIZE);
+	memset(h, 0, sizeof(*h));
+	if (csum) {
+		h->flags = VNET_HDR_F_NEEDS_CSUM;
+		h->csum_start = csum->start;
+		h->csum_offset = csum->offset;
+	}
+	v->sg[0] = (struct virtq_sg){v->tx_hdrs_phys + s->index * VNET_TX_SLOTSIZE, v->hdr_len,
+				     false};
+	/* each segment as physically contiguous pieces (page by page) */
+	for (unsigned i = 0; i < n; i++) {
+		const u8 *p = seg[i].data;
+		u32 left = seg[i].len;
+
+		while (left) {
+			u32 chunk = (u32)MIN((u64)left, PAGE_SIZE - ((u64)p & (PAGE_SIZE - 1)));
+			u64 phys = virt_to_phys(p);
+
+			if (v->sg[ns - 1].phys + v->sg[ns - 1].len == phys && ns > 1) {
+				v->sg[ns - 1].len += chunk;
+			} else {
+				if (ns == ARRAY_SIZE(v->sg))
+					goto out_toolong;
+				v->sg[ns++] = (struct virtq_sg){phys, chunk, false};
+			}
+			p += chunk;
+			left -= chunk;
+		}
+	}
+	if (ns > v->txq->num_free)
+		goto out_toolong;
+	s->cookie = cookie;
+	err = virtq_add(v->txq, v->sg, ns, s);
+	if (err) {
+		s->cookie = NULL;
+		v->slot_free[v->nslot_free++] = s->index;
+		return err;
+	}
+	v->tx_frames++;
+	virtq_kick(v->txq);
+	return 0;
+
+out_toolong:
+	v->slot_free[v->nslot_free++] = s->index;
+	v->tx_full++;
+	return -ENOSPC;
+}
+
+static void vnet_poll(struct netdev *nd)
+{
+	struct vnet *v = nd->priv;
+
+	virtq_process(v->rxq);
+	virtq_process(v->txq);
+}
+
+static int vnet_setup_rx(struct vnet *v)
+{
+	unsigned n = v->rxq->size;
+	u64 bytes = (u64)n * VNET_RXBUF;
+
+	while ((PAGE_SIZE << v->rx_order) < bytes)
+		v->rx_order++;
+	v->rx_phys = page_alloc(v->rx_order);
+	v->rxbufs = kzalloc(sizeof(*v->rxbufs) * n);
+	if (!v->rx_phys || !v->rxbufs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		v->rxbufs[i].phys = v->rx_phys + (u64)i * VNET_RXBUF;
+		v->rxbufs[i].data = phys_to_virt(v->rxbufs[i].phys);
+		vnet_rx_post(v, &v->rxbufs[i]);
+	}
+	return 0;
+}
+
+static int vnet_setup_tx(struct vnet *v)
+{
+	unsigned n = v->txq->size;
+
+	v->tx_hdrs_phys = page_alloc(0); /* 256 slots x 16 bytes */
+	v->slots = kzalloc(sizeof(*v->slots) * n);
+	v->slot_free = kzalloc(sizeof(*v->slot_free) * n);
+	if (!v->tx_hdrs_phys || !v->slots || !v->slot_free)
+		return -ENOMEM;
+	v->tx_hdrs = phys_to_virt(v->tx_hdrs_phys);
+	for (unsigned i = 0; i < n; i++) {
+		v->slots[i].index = (u16)i;
+		v->slot_free[v->nslot_free++] = (u16)(n - 1 - i);
+	}
+	return 0;
+}
+
+int virtio_net_probe(struct virtio_dev *vd)
+{
+	struct vnet *v;
+	u16 qmax_rx, qmax_tx, status = VNET_S_LINK_UP;
+	int err;
+
+	err = virtio_negotiate(vd, (1ull << VNET_F_CSUM) | (1ull << VNET_F_GUEST_CSUM) |
+				       (1ull << VNET_F_MTU) | (1ull << VNET_F_MAC) |
+				       (1ull << VNET_F_MRG_RXBUF) | (1ull << VNET_F_STATUS) |
+				       (1ull << VIRTIO_F_EVENT_IDX));
+	if (err)
+		return err;
+	v = kzalloc(sizeof(*v));
+	if (!v) {
+		err = -ENOMEM;
+		goto out_fail;
+	}
+	v->vd = vd;
+	vd->driver_priv = v;
+	v->mrg = virtio_has(vd, VNET_F_MRG_RXBUF);
+	v->hdr_len = (!vd->legacy || v->mrg) ? 12 : 10;
+	snprintf(v->nd.name, sizeof(v->nd.name), "en%u", ++vnet_count);
+	if (virtio_has(vd, VNET_F_MAC)) {
+		vd->ops->read_config(vd, 0, v->nd.mac, 6);
+	} else {
+		u64 r;
+
+		random_bytes(&r, sizeof(r));
+		memcpy(v->nd.mac, &r, 6);
+		v->nd.mac[0] = (u8)((v->nd.mac[0] & 0xfe) | 0x02); /* local, unicast */
+	}
+	v->nd.mtu = 1500;
+	if (virtio_has(vd, VNET_F_MTU)) {
+		u16 mtu;
+
+		vd->ops->read_config(vd, 10, &mtu, 2);
+		if (mtu >= 68 && mtu <= 1500)
+			v->nd.mtu = mtu;
+	}
+	if (virtio_has(vd, VNET_F_STATUS))
+		vd->ops->read_config(vd, 6, &status, 2);
+	if (status & VNET_S_LINK_UP)
+		v->nd.features |= NETDEV_F_LINK_UP;
+	if (virtio_has(vd, VNET_F_CSUM))
+		v->nd.features |= NETDEV_F_TX_CSUM;
+	if (virtio_has(vd, VNET_F_GUEST_CSUM))
+		v->nd.features |= NETDEV_F_RX_CSUM;
+	v->nd.ndo_xmit = vnet_xmit;
+	v->nd.ndo_poll = vnet_poll;
+	v->nd.priv = v;
+	if (vd->ops->setup_irq(vd))
+		klog("%s: no interrupt route, polling", vd->name);
+	qmax_rx = vd->ops->queue_max(vd, 0);
+	qmax_tx = vd->ops->queue_max(vd, 1);
+	if (!qmax_rx || !qmax_tx) {
+		kprintf("virtio-net: %s: missing receive/transmit queue\n", vd->name);
+		err = -ENODEV;
+		goto out_fail;
+	}
+	err = virtq_create(vd, 0, qmax_rx, vnet_rx_done, &v->rxq);
+	if (!err)
+		err = virtq_create(vd, 1, qmax_tx, vnet_tx_done, &v->txq);
+	if (!err)
+		err = vnet_setup_rx(v);
+	if (!err)
+		err = vnet_setup_tx(v);
+	if (err) {
+		kprintf("virtio-net: %s: setup failed (%s)\n", vd->name, errno_name(err));
+		goto out_fail; /* the device is failed: its memory stays */
+	}
+	virtio_driver_ok(vd);
+	virtq_kick(v->rxq);
+	klog("%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, queues %u/%u%s%s%s%s%s",
+	     v->nd.name, vd->name, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2], v->nd.mac[3],
+	     v->nd.mac[4], v->nd.mac[5], v->nd.mtu, v->rxq->size, v->txq->size,
+	     v->mrg ? ", mrg_rxbuf" : "", virtio_has(vd, VIRTIO_F_EVENT_IDX) ? ", event_idx" : "",
+	     virtio_has(vd, VNET_F_CSUM) ? ", tx_csum" : "",
+	     virtio_has(vd, VNET_F_GUEST_CSUM) ? ", rx_csum" : "",
+	     (status & VNET_S_LINK_UP) ? "" : ", link down");
+	return netdev_register(&v->nd);
+
+out_fail:
+	virtio_fail(vd);
+	return err;
+}
