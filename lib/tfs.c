@@ -70,13 +70,12 @@ static int tfs_num(const struct value *t, const char *key, bool required, u64 *o
 	return 0;
 }
 
-int tfs_extent_get(struct tfs *fs, const struct symbol *key, const struct value *ext,
-		   u64 *fsec, u64 *off, u64 *len, u64 *alloc)
+int tfs_extent_get(struct tfs *fs, const struct symbol *key, const struct value *ext, u64 *fsec,
+		   u64 *off, u64 *len, u64 *alloc)
 {
 	u64 span;
 
-	if (!key || !tfs_parse_u64(key->name, key->len, fsec) || !ext ||
-	    ext->type != VALUE_TUPLE)
+	if (!key || !tfs_parse_u64(key->name, key->len, fsec) || !ext || ext->type != VALUE_TUPLE)
 		return -EUCLEAN;
 	if (tfs_num(ext, "offset", true, off) || tfs_num(ext, "length", true, len) ||
 	    tfs_num(ext, "allocated", false, alloc))
@@ -109,13 +108,17 @@ static int tfs_mark_extents(struct tfs *fs, const struct value *exts, const stru
 		const struct tuple_entry *e = tuple_at(exts, i);
 
 		if (tfs_extent_get(fs, e->key, e->val, &fsec, &off, &len, &alloc)) {
-			tfs_msgf(msg, "file \"%s\": extent \"%s\": bad offset/length or outside "
-				      "the volume", n, e->key->name);
+			tfs_msgf(msg,
+				 "file \"%s\": extent \"%s\": bad offset/length or outside "
+				 "the volume",
+				 n, e->key->name);
 			return -EUCLEAN;
 		}
 		if (!tfs_space_is_free(&fs->space, off, MAX(len, alloc))) {
-			tfs_msgf(msg, "file \"%s\": extent \"%s\" (sectors %u+%u) overlaps the log "
-				      "or another file", n, e->key->name, off, MAX(len, alloc));
+			tfs_msgf(msg,
+				 "file \"%s\": extent \"%s\" (sectors %u+%u) overlaps the log "
+				 "or another file",
+				 n, e->key->name, off, MAX(len, alloc));
 			return -EUCLEAN;
 		}
 		err = tfs_space_mark(&fs->space, off, MAX(len, alloc));
@@ -150,7 +153,7 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 		goto out;
 	}
 	seen[fs->root->tfs_idx] = 1;
-	stack[n++] = (struct tfs_walk){ fs->root, NULL, 0 };
+	stack[n++] = (struct tfs_walk){fs->root, NULL, 0};
 	while (n) {
 		struct tfs_walk w = stack[--n];
 		u32 count = w.v->type == VALUE_TUPLE ? tuple_count(w.v) : vector_count(w.v);
@@ -161,17 +164,19 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 			goto out;
 		}
 		for (i = 0; i < count; i++) {
-			const struct symbol *key = w.v->type == VALUE_TUPLE ? tuple_at(w.v, i)->key :
-									    w.name;
-			struct value *c = w.v->type == VALUE_TUPLE ? tuple_at(w.v, i)->val :
-								     vector_at(w.v, i);
+			const struct symbol *key =
+			    w.v->type == VALUE_TUPLE ? tuple_at(w.v, i)->key : w.name;
+			struct value *c =
+			    w.v->type == VALUE_TUPLE ? tuple_at(w.v, i)->val : vector_at(w.v, i);
 
 			if (!c || (c->type != VALUE_TUPLE && c->type != VALUE_VECTOR))
 				continue;
 			if (c->tfs_idx) {
 				if (seen[c->tfs_idx]) {
-					tfs_msgf(msg, "tuple #%u is linked twice in the tree "
-						      "(shared or a cycle)", (u64)c->tfs_idx);
+					tfs_msgf(msg,
+						 "tuple #%u is linked twice in the tree "
+						 "(shared or a cycle)",
+						 (u64)c->tfs_idx);
 					err = -EUCLEAN;
 					goto out;
 				}
@@ -179,8 +184,8 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 			}
 			if (n == cap) {
 				/* only unnumbered nodes can exceed the dictionary count */
-				struct tfs_walk *ns = lib_realloc(stack, (size_t)cap * 2 *
-									 sizeof(*ns));
+				struct tfs_walk *ns =
+				    lib_realloc(stack, (size_t)cap * 2 * sizeof(*ns));
 				if (!ns) {
 					err = -ENOMEM;
 					goto out;
@@ -188,7 +193,7 @@ static int tfs_check_tree(struct tfs *fs, struct tfs_msg *msg)
 				stack = ns;
 				cap *= 2;
 			}
-			stack[n++] = (struct tfs_walk){ c, key, w.depth + 1 };
+			stack[n++] = (struct tfs_walk){c, key, w.depth + 1};
 		}
 		if (w.v->type == VALUE_TUPLE) {
 			struct value *exts = tuple_get(w.v, s_extents);
@@ -423,8 +428,8 @@ s64 tfs_file_read(struct tfs *fs, const struct value *file, void *buf, u64 offse
 		b = MIN(end, (fsec + elen) * TFS_SECTOR);
 		if (a >= b)
 			continue;
-		err = tfs_read_bytes(fs, (u8 *)buf + (a - offset),
-				     off + (a / TFS_SECTOR - fsec), a % TFS_SECTOR, b - a);
+		err = tfs_read_bytes(fs, (u8 *)buf + (a - offset), off + (a / TFS_SECTOR - fsec),
+				     a % TFS_SECTOR, b - a);
 		if (err)
 			return err;
 	}

@@ -57,20 +57,18 @@ u64 tfs_file_length(const struct value *node); /* filelength, 0 if none */
 /* ---- file data ---- */
 /* read up to len bytes at offset; short at end of file; holes read as
  * zeros. Returns bytes read or -errno. */
-s64 tfs_file_read(struct tfs *fs, const struct value *file, void *buf,
-		  u64 offset, u64 len);
+s64 tfs_file_read(struct tfs *fs, const struct value *file, void *buf, u64 offset, u64 len);
 
 /* ---- writing a new filesystem (mkfs) ---- */
 /* lay down an empty TFS: extension 0 with uuid and label (< 32 bytes),
  * the first log extension, END_OF_LOG. The returned fs has an empty root
  * tuple owned by fs. */
-int tfs_format(const struct tfs_dev *dev, const char *label, const u8 uuid[16],
-	       struct tfs **out, struct tfs_msg *msg);
+int tfs_format(const struct tfs_dev *dev, const char *label, const u8 uuid[16], struct tfs **out,
+	       struct tfs_msg *msg);
 /* stream data onto the end of a file node (extents + filelength are set on
  * the node). size_hint (total expected bytes, 0 if unknown) lets the
  * allocator place the file contiguously. */
-int tfs_file_append(struct tfs *fs, struct value *file, const void *buf,
-		    u64 len, u64 size_hint);
+int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len, u64 size_hint);
 /* replace the root tuple with root (ownership passes to fs) and write it
  * as one whole-tree record. */
 int tfs_write_root(struct tfs *fs, struct value *root);

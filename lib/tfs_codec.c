@@ -13,7 +13,7 @@
 #include "lib/errno.h"
 #include "lib/tfs_codec.h"
 
-#define TFS_DICT_MAX 0x7fffffffu
+#define TFS_DICT_MAX  0x7fffffffu
 #define TFS_COUNT_MAX 0x3fffffffu /* value.c's limit on entries */
 
 /* ---- varints ---- */
@@ -621,9 +621,9 @@ static int tfs_dec_container(struct tfs_dec *x, bool imm, u8 type, u64 count, in
 			return tfs_dec_bad(x, "bad reference index");
 		ent = tfs_dict_get(x->d, idx);
 		if (!ent || !ent->val || ent->val->type != vt)
-			return tfs_dec_bad(x, vt == VALUE_TUPLE ?
-					      "reference to an unknown tuple index" :
-					      "reference to an unknown vector index");
+			return tfs_dec_bad(x, vt == VALUE_TUPLE
+						  ? "reference to an unknown tuple index"
+						  : "reference to an unknown vector index");
 		v = ent->val;
 	}
 	*out = v;
@@ -698,10 +698,9 @@ static int tfs_dec_value(struct tfs_dec *x, int depth, struct value **out)
 	}
 }
 
-int tfs_decode_record(struct tfs_dict *d, const u8 *rec, size_t len,
-		      struct tfs_codec_err *err)
+int tfs_decode_record(struct tfs_dict *d, const u8 *rec, size_t len, struct tfs_codec_err *err)
 {
-	struct tfs_dec x = { .d = d, .c = { .p = rec, .len = len }, .err = err };
+	struct tfs_dec x = {.d = d, .c = {.p = rec, .len = len}, .err = err};
 	struct value *v;
 	int rc;
 

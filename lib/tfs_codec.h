@@ -18,26 +18,26 @@
 #include "types.h"
 #include "value.h"
 
-#define TFS_MAGIC "NVMTFS"
-#define TFS_MAGIC_LEN 6
-#define TFS_VERSION 5
-#define TFS_UUID_LEN 16
-#define TFS_LABEL_MAX 32 /* bytes including the NUL */
+#define TFS_MAGIC      "NVMTFS"
+#define TFS_MAGIC_LEN  6
+#define TFS_VERSION    5
+#define TFS_UUID_LEN   16
+#define TFS_LABEL_MAX  32 /* bytes including the NUL */
 #define TFS_VARINT_MAX 10
 
 /* log frames */
-#define TFS_FRAME_END_OF_LOG 1
-#define TFS_FRAME_TUPLE_AVAILABLE 2
-#define TFS_FRAME_TUPLE_EXTENDED 3
-#define TFS_FRAME_END_OF_SEGMENT 4
+#define TFS_FRAME_END_OF_LOG	     1
+#define TFS_FRAME_TUPLE_AVAILABLE    2
+#define TFS_FRAME_TUPLE_EXTENDED     3
+#define TFS_FRAME_END_OF_SEGMENT     4
 #define TFS_FRAME_LOG_EXTENSION_LINK 5
 
 /* value header types: [imm:1][type:3][ext:1][len:3] */
-#define TFS_TYPE_BUFFER 0 /* symbols (keys), nil, raw buffers */
-#define TFS_TYPE_TUPLE 1
-#define TFS_TYPE_VECTOR 2
+#define TFS_TYPE_BUFFER	 0 /* symbols (keys), nil, raw buffers */
+#define TFS_TYPE_TUPLE	 1
+#define TFS_TYPE_VECTOR	 2
 #define TFS_TYPE_INTEGER 3
-#define TFS_TYPE_STRING 4
+#define TFS_TYPE_STRING	 4
 
 /* nesting of new tuples/vectors inside one record */
 #define TFS_MAX_DEPTH 256
@@ -105,7 +105,7 @@ void tfs_dict_init(struct tfs_dict *d);
 /* forgets every entry (values keep their memory; tfs_idx is NOT cleared) */
 void tfs_dict_free(struct tfs_dict *d);
 int tfs_dict_add_sym(struct tfs_dict *d, const struct symbol *s);
-int tfs_dict_add_val(struct tfs_dict *d, struct value *v); /* sets v->tfs_idx */
+int tfs_dict_add_val(struct tfs_dict *d, struct value *v);		  /* sets v->tfs_idx */
 u32 tfs_dict_sym_index(const struct tfs_dict *d, const struct symbol *s); /* 0: none */
 const struct tfs_dict_ent *tfs_dict_get(const struct tfs_dict *d, u64 idx);
 
@@ -121,8 +121,7 @@ void tfs_encode_eav(struct tfs_buf *b, struct tfs_dict *d, struct value *e,
 /* Decode one record (exactly len bytes) and apply it to the dictionary's
  * tree: new nodes are added to d; references update existing tuples. On
  * error, nodes created so far stay in d (owned by it) and err says why. */
-int tfs_decode_record(struct tfs_dict *d, const u8 *rec, size_t len,
-		      struct tfs_codec_err *err);
+int tfs_decode_record(struct tfs_dict *d, const u8 *rec, size_t len, struct tfs_codec_err *err);
 
 /* a value flag: this node is kept by a log rewrite (lib/tfs_write.c) */
 #define TFS_VF_KEEP 0x20000000u
@@ -147,7 +146,7 @@ int tfs_tuple_put(struct value *t, const struct symbol *key, struct value *val);
 struct tfs_ext_header {
 	u64 version;
 	u64 sectors;
-	u8 uuid[TFS_UUID_LEN];     /* extension 0 only */
+	u8 uuid[TFS_UUID_LEN];	   /* extension 0 only */
 	char label[TFS_LABEL_MAX]; /* extension 0 only, NUL-terminated */
 };
 void tfs_ext_header_put(struct tfs_buf *b, u64 sectors, const u8 *uuid, const char *label);

@@ -14,13 +14,13 @@
 #include "tfs.h"
 #include "tfs_codec.h"
 
-#define TFS_LOG_EXT_SECTORS 1024     /* 512 KiB log extensions */
+#define TFS_LOG_EXT_SECTORS	1024 /* 512 KiB log extensions */
 #define TFS_LOG_EXT_MAX_SECTORS 8192 /* largest extension we read (4 MiB) */
-#define TFS_LOG_LINK_BYTES (1 + 2 * TFS_VARINT_MAX)
-#define TFS_LOG_AVAIL_HEADER (1 + 2 * TFS_VARINT_MAX)
-#define TFS_LOG_MIN_SEGMENT 32
-#define TFS_EXTENT_MAX_SECTORS 65536 /* 32 MiB per file extent */
-#define TFS_TREE_MAX_DEPTH 1024      /* nesting of tuples below the root */
+#define TFS_LOG_LINK_BYTES	(1 + 2 * TFS_VARINT_MAX)
+#define TFS_LOG_AVAIL_HEADER	(1 + 2 * TFS_VARINT_MAX)
+#define TFS_LOG_MIN_SEGMENT	32
+#define TFS_EXTENT_MAX_SECTORS	65536 /* 32 MiB per file extent */
+#define TFS_TREE_MAX_DEPTH	1024  /* nesting of tuples below the root */
 
 /* a value flag (struct value.flags) private to lib/tfs*: a numbered extent
  * tuple whose length/allocated changed in memory and must be logged */
@@ -64,11 +64,11 @@ struct tfs {
 	struct value *root;
 	struct tfs_space space;
 	bool writable;
-	bool root_logged; /* root is dictionary index 1 of this log */
-	struct tfs_buf enc; /* scratch for encoding records */
+	bool root_logged;	 /* root is dictionary index 1 of this log */
+	struct tfs_buf enc;	 /* scratch for encoding records */
 	struct value *pend_file; /* file with changes not yet logged */
-	u64 next_extend; /* pre-reserved log extension, 0 if none */
-	int failed;	 /* sticky write failure (-errno) */
+	u64 next_extend;	 /* pre-reserved log extension, 0 if none */
+	int failed;		 /* sticky write failure (-errno) */
 	/* after a log rewrite, the old chain until extension 0 is rewritten */
 	struct tfs_range *old_exts;
 	u32 old_nexts;
@@ -109,8 +109,8 @@ void tfs_log_free(struct tfs_log *log);
 
 /* ---- tfs.c ---- */
 const struct symbol *tfs_sym(const char *name); /* cached sym(); NULL on ENOMEM */
-int tfs_extent_get(struct tfs *fs, const struct symbol *key, const struct value *ext,
-		   u64 *fsec, u64 *off, u64 *len, u64 *alloc);
+int tfs_extent_get(struct tfs *fs, const struct symbol *key, const struct value *ext, u64 *fsec,
+		   u64 *off, u64 *len, u64 *alloc);
 /* set t.key = val (val NULL: delete) and log it if t is numbered */
 int tfs_attr_set(struct tfs *fs, struct value *t, const struct symbol *key, struct value *val);
 int tfs_commit_pending(struct tfs *fs);

@@ -126,7 +126,7 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 			  size_t *pos, u64 *next_start, u64 *next_len)
 {
 	struct tfs_log *log = r->log;
-	struct tfs_cursor c = { .p = buf, .len = size, .pos = *pos };
+	struct tfs_cursor c = {.p = buf, .len = size, .pos = *pos};
 	u64 total, seg;
 	u8 frame;
 	int err;
@@ -134,15 +134,19 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 	for (;;) {
 		*pos = c.pos;
 		if (tfs_u8_get(&c, &frame)) {
-			tfs_msgf(r->msg, "log extension at sector %u: no END_OF_LOG or link before "
-					 "its end", ext_start);
+			tfs_msgf(r->msg,
+				 "log extension at sector %u: no END_OF_LOG or link before "
+				 "its end",
+				 ext_start);
 			return -EUCLEAN;
 		}
 		switch (frame) {
 		case TFS_FRAME_END_OF_LOG:
 			if (log->in_rec) {
-				tfs_msgf(r->msg, "log extension at sector %u: log ends inside a split "
-						 "record", ext_start);
+				tfs_msgf(r->msg,
+					 "log extension at sector %u: log ends inside a split "
+					 "record",
+					 ext_start);
 				return -EUCLEAN;
 			}
 			return 0;
@@ -154,15 +158,19 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 			return 1;
 		case TFS_FRAME_TUPLE_AVAILABLE:
 			if (log->in_rec) {
-				tfs_msgf(r->msg, "log extension at sector %u, byte %u: new record "
-						 "inside a split record", ext_start, (u64)*pos);
+				tfs_msgf(r->msg,
+					 "log extension at sector %u, byte %u: new record "
+					 "inside a split record",
+					 ext_start, (u64)*pos);
 				return -EUCLEAN;
 			}
 			if (tfs_varint_get(&c, &total) || tfs_varint_get(&c, &seg))
 				goto bad_varint;
 			if (seg > total || seg > tfs_cursor_left(&c) || total == 0) {
-				tfs_msgf(r->msg, "log extension at sector %u, byte %u: bad record "
-						 "length %u (segment %u)", ext_start, (u64)*pos, total, seg);
+				tfs_msgf(r->msg,
+					 "log extension at sector %u, byte %u: bad record "
+					 "length %u (segment %u)",
+					 ext_start, (u64)*pos, total, seg);
 				return -EUCLEAN;
 			}
 			if (seg == total) {
@@ -171,8 +179,10 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 					return err;
 			} else {
 				if (total > log->dev.sectors * TFS_SECTOR) {
-					tfs_msgf(r->msg, "log extension at sector %u: record length %u "
-							 "exceeds the volume", ext_start, total);
+					tfs_msgf(r->msg,
+						 "log extension at sector %u: record length %u "
+						 "exceeds the volume",
+						 ext_start, total);
 					return -EUCLEAN;
 				}
 				tfs_buf_reset(&log->rec);
@@ -189,8 +199,10 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 				goto bad_varint;
 			if (!log->in_rec || seg > tfs_cursor_left(&c) ||
 			    seg > log->rec_total - log->rec.len) {
-				tfs_msgf(r->msg, "log extension at sector %u, byte %u: bad "
-						 "continuation of a split record", ext_start, (u64)*pos);
+				tfs_msgf(r->msg,
+					 "log extension at sector %u, byte %u: bad "
+					 "continuation of a split record",
+					 ext_start, (u64)*pos);
 				return -EUCLEAN;
 			}
 			tfs_buf_put(&log->rec, c.p + c.pos, seg);
@@ -219,7 +231,7 @@ bad_varint:
 int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn fn, void *ctx,
 		 struct tfs_msg *msg)
 {
-	struct tfs_log_reader r = { .log = log, .fn = fn, .ctx = ctx, .msg = msg };
+	struct tfs_log_reader r = {.log = log, .fn = fn, .ctx = ctx, .msg = msg};
 	struct tfs_ext_header h;
 	struct tfs_codec_err cerr;
 	struct tfs_cursor c;
@@ -238,7 +250,7 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 		err = tfs_log_load(&r, start, sectors, &buf);
 		if (err)
 			goto out;
-		c = (struct tfs_cursor){ .p = buf, .len = sectors * TFS_SECTOR };
+		c = (struct tfs_cursor){.p = buf, .len = sectors * TFS_SECTOR};
 		err = tfs_ext_header_get(&c, start == 0, &h, &cerr);
 		if (err) {
 			tfs_msgf(msg, "log extension at sector %u: %s", start, cerr.what);
@@ -252,8 +264,10 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 			if (err)
 				goto out;
 		} else if (h.sectors != sectors) {
-			tfs_msgf(msg, "log extension at sector %u: header says %u sectors, the "
-				      "link %u", start, h.sectors, sectors);
+			tfs_msgf(msg,
+				 "log extension at sector %u: header says %u sectors, the "
+				 "link %u",
+				 start, h.sectors, sectors);
 			err = -EUCLEAN;
 			goto out;
 		}
@@ -266,24 +280,28 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 			break;
 		/* a link: validate the next extension */
 		if (next_len == 0 || next_len > TFS_LOG_EXT_MAX_SECTORS) {
-			tfs_msgf(msg, "log extension at sector %u: link to sector %u has bad "
-				      "length %u", start, next_start, next_len);
+			tfs_msgf(msg,
+				 "log extension at sector %u: link to sector %u has bad "
+				 "length %u",
+				 start, next_start, next_len);
 			err = -EUCLEAN;
 			goto out;
 		}
 		if (next_start >= dev->sectors || next_len > dev->sectors - next_start) {
-			tfs_msgf(msg, "log extension at sector %u: link to sectors %u+%u is past "
-				      "the end of the volume (%u sectors)", start, next_start,
-				 next_len, dev->sectors);
+			tfs_msgf(msg,
+				 "log extension at sector %u: link to sectors %u+%u is past "
+				 "the end of the volume (%u sectors)",
+				 start, next_start, next_len, dev->sectors);
 			err = -EUCLEAN;
 			goto out;
 		}
 		err = tfs_log_track(&r, next_start, next_len);
 		if (err) {
 			if (err == -EUCLEAN)
-				tfs_msgf(msg, "log extension at sector %u: link to sector %u "
-					      "overlaps an earlier extension (loop)", start,
-					 next_start);
+				tfs_msgf(msg,
+					 "log extension at sector %u: link to sector %u "
+					 "overlaps an earlier extension (loop)",
+					 start, next_start);
 			goto out;
 		}
 		lib_free(buf);
@@ -313,7 +331,7 @@ out:
 
 static int tfs_log_new_ext(u64 sectors, u8 **out, size_t *end)
 {
-	struct tfs_buf b = { 0 };
+	struct tfs_buf b = {0};
 	u8 *buf = lib_zalloc(sectors * TFS_SECTOR);
 
 	if (!buf)
@@ -344,7 +362,7 @@ static size_t tfs_log_put_link(u8 *p, u64 start, u64 sectors)
 int tfs_log_create(struct tfs_log *log, const struct tfs_dev *dev, const u8 *uuid,
 		   const char *label, u64 first_start, u64 first_sectors)
 {
-	struct tfs_buf b = { 0 };
+	struct tfs_buf b = {0};
 	int err;
 
 	memset(log, 0, sizeof(*log));

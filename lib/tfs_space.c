@@ -91,7 +91,8 @@ void tfs_space_release(struct tfs_space *s, u64 start, u64 len)
 			/* split: needs one more slot; on ENOMEM keep it used (leak) */
 			if (s->count == s->cap) {
 				u32 ncap = s->cap * 2;
-				struct tfs_range *nr = lib_realloc(s->r, (size_t)ncap * sizeof(*nr));
+				struct tfs_range *nr =
+				    lib_realloc(s->r, (size_t)ncap * sizeof(*nr));
 
 				if (!nr)
 					return;
@@ -114,7 +115,8 @@ void tfs_space_release(struct tfs_space *s, u64 start, u64 len)
 			r->start = end;
 			i++;
 		} else {
-			memmove(&s->r[i], &s->r[i + 1], (size_t)(s->count - i - 1) * sizeof(s->r[0]));
+			memmove(&s->r[i], &s->r[i + 1],
+				(size_t)(s->count - i - 1) * sizeof(s->r[0]));
 			s->count--;
 		}
 	}

@@ -105,8 +105,8 @@ int tfs_set(struct tfs *fs, struct value *t, const struct symbol *key, struct va
 
 /* ---- format ---- */
 
-int tfs_format(const struct tfs_dev *dev, const char *label, const u8 uuid[16],
-	       struct tfs **out, struct tfs_msg *msg)
+int tfs_format(const struct tfs_dev *dev, const char *label, const u8 uuid[16], struct tfs **out,
+	       struct tfs_msg *msg)
 {
 	struct tfs *fs;
 	int err;
@@ -233,8 +233,7 @@ static int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 
 	return err < 0 ? err : err ? -EIO : 0;
 }
 
-int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len,
-		    u64 size_hint)
+int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len, u64 size_hint)
 {
 	const struct symbol *s_extents = tfs_sym("extents");
 	const u8 *p = buf;
@@ -277,8 +276,8 @@ int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len
 		if (!ext || sec >= fsec + alloc) {
 			/* need space: grow the last extent in place, else a new one */
 			u64 rem = MAX(len, size_hint > pos ? size_hint - pos : 0);
-			u64 want = MIN((rem + TFS_SECTOR - 1) / TFS_SECTOR,
-				       (u64)TFS_EXTENT_MAX_SECTORS);
+			u64 want =
+			    MIN((rem + TFS_SECTOR - 1) / TFS_SECTOR, (u64)TFS_EXTENT_MAX_SECTORS);
 			u64 start, got;
 
 			if (ext && sec == fsec + alloc && alloc < TFS_EXTENT_MAX_SECTORS &&

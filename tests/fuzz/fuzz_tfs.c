@@ -111,7 +111,7 @@ static void fz_walk(struct tfs *fs, const struct value *dir, u64 *budget, struct
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz_dev d;
-	struct tfs_dev dev = { .ctx = &d, .read = fz_read, .sectors = FZ_SECTORS };
+	struct tfs_dev dev = {.ctx = &d, .read = fz_read, .sectors = FZ_SECTORS};
 	struct tfs_msg msg;
 	struct tfs *fs = NULL;
 	struct value *file = NULL, *v;

@@ -47,11 +47,11 @@ static struct tfs_dev memdev_new(struct memdev *m, u64 sectors, bool writable)
 	m->data = calloc(sectors, 512);
 	m->sectors = sectors;
 	m->writes = 0;
-	return (struct tfs_dev){ .ctx = m, .read = mem_read,
-				 .write = writable ? mem_write : NULL, .sectors = sectors };
+	return (struct tfs_dev){
+	    .ctx = m, .read = mem_read, .write = writable ? mem_write : NULL, .sectors = sectors};
 }
 
-static const u8 test_uuid[16] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+static const u8 test_uuid[16] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
 
 /* deterministic file contents */
 static void fill(u8 *p, u64 len, u32 seed)
@@ -97,7 +97,7 @@ static bool file_matches(struct tfs *fs, const struct value *f, u64 len, u32 see
 	return ok;
 }
 
-static const u64 sizes[] = { 0, 1, 15, 511, 512, 513, 4096, 100000, 300000, 3500000 };
+static const u64 sizes[] = {0, 1, 15, 511, 512, 513, 4096, 100000, 300000, 3500000};
 
 static void test_write_reopen(void)
 {
@@ -140,8 +140,8 @@ static void test_write_reopen(void)
 		while (off < sizes[i]) {
 			u64 n = MIN(chunk, sizes[i] - off);
 
-			CHECK_INT(tfs_file_append(fs, files[i], data + off, n,
-						  i % 2 ? 0 : sizes[i]), 0);
+			CHECK_INT(
+			    tfs_file_append(fs, files[i], data + off, n, i % 2 ? 0 : sizes[i]), 0);
 			off += n;
 		}
 		free(data);

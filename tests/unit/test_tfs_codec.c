@@ -14,7 +14,7 @@
 
 static int varint_decode(const u8 *p, size_t n, u64 *out)
 {
-	struct tfs_cursor c = { .p = p, .len = n };
+	struct tfs_cursor c = {.p = p, .len = n};
 	int err = tfs_varint_get(&c, out);
 
 	return err ? err : (int)c.pos;
@@ -22,8 +22,8 @@ static int varint_decode(const u8 *p, size_t n, u64 *out)
 
 static void test_varint_limits(void)
 {
-	static const u64 vals[] = { 0, 1, 127, 128, 16383, 16384, (u64)1 << 63, UINT64_MAX };
-	static const size_t sizes[] = { 1, 1, 1, 2, 2, 3, 10, 10 };
+	static const u64 vals[] = {0, 1, 127, 128, 16383, 16384, (u64)1 << 63, UINT64_MAX};
+	static const size_t sizes[] = {1, 1, 1, 2, 2, 3, 10, 10};
 	u8 buf[TFS_VARINT_MAX];
 	size_t i, n;
 	u64 v;
@@ -45,12 +45,12 @@ static void test_varint_limits(void)
 	n = tfs_varint_encode(buf, UINT64_MAX);
 	CHECK(buf[0] == 0x81 && buf[9] == 0x7f);
 	{
-		static const u8 overlong[] = { 0x80, 0x01 };
-		static const u8 overflow[] = { 0x82, 0xff, 0xff, 0xff, 0xff,
-					       0xff, 0xff, 0xff, 0xff, 0x7f };
-		static const u8 eleven[] = { 0x81, 0x80, 0x80, 0x80, 0x80, 0x80,
-					     0x80, 0x80, 0x80, 0x80, 0x00 };
-		static const u8 empty[1] = { 0 };
+		static const u8 overlong[] = {0x80, 0x01};
+		static const u8 overflow[] = {0x82, 0xff, 0xff, 0xff, 0xff,
+					      0xff, 0xff, 0xff, 0xff, 0x7f};
+		static const u8 eleven[] = {0x81, 0x80, 0x80, 0x80, 0x80, 0x80,
+					    0x80, 0x80, 0x80, 0x80, 0x00};
+		static const u8 empty[1] = {0};
 
 		CHECK_INT(varint_decode(overlong, sizeof(overlong), &v), -EUCLEAN);
 		CHECK_INT(varint_decode(overflow, sizeof(overflow), &v), -EUCLEAN);
@@ -61,9 +61,9 @@ static void test_varint_limits(void)
 
 static void test_header_lengths(void)
 {
-	static const u64 lens[] = { 0, 1, 7, 8, 9, 127, 128, 200, 1023, 1024, 65535,
-				    (u64)1 << 40, UINT64_MAX };
-	struct tfs_buf b = { 0 };
+	static const u64 lens[] = {
+	    0, 1, 7, 8, 9, 127, 128, 200, 1023, 1024, 65535, (u64)1 << 40, UINT64_MAX};
+	struct tfs_buf b = {0};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
@@ -74,7 +74,7 @@ static void test_header_lengths(void)
 
 		tfs_buf_reset(&b);
 		tfs_header_put(&b, i & 1, (u8)(i % 5), lens[i]);
-		c = (struct tfs_cursor){ .p = b.data, .len = b.len };
+		c = (struct tfs_cursor){.p = b.data, .len = b.len};
 		CHECK_INT(tfs_header_get(&c, &imm, &type, &len), 0);
 		CHECK(len == lens[i]);
 		CHECK_INT(imm, i & 1);
@@ -133,7 +133,7 @@ static struct value *sample_tree(void)
 static void test_round_trip(void)
 {
 	struct tfs_dict enc, dec;
-	struct tfs_buf b = { 0 };
+	struct tfs_buf b = {0};
 	struct tfs_codec_err err;
 	struct value *root = sample_tree(), *copy;
 	const struct tfs_dict_ent *e;
@@ -163,10 +163,10 @@ static void test_round_trip(void)
 static void test_reference_bytes(void)
 {
 	/* v0's only record: (children:()) */
-	static const u8 v0rec[] = { 0x91, 0x88, 0x08, 'c', 'h', 'i', 'l', 'd', 'r', 'e', 'n', 0x90 };
+	static const u8 v0rec[] = {0x91, 0x88, 0x08, 'c', 'h', 'i', 'l', 'd', 'r', 'e', 'n', 0x90};
 	/* v1's filelength record: tuple #10, key ref #33, integer 300000 */
 	struct tfs_dict d;
-	struct tfs_buf b = { 0 };
+	struct tfs_buf b = {0};
 	struct value *root = value_tuple();
 
 	tuple_set(root, sym("children"), value_tuple());
@@ -201,7 +201,7 @@ static void test_reference_bytes(void)
 static void test_eav(void)
 {
 	struct tfs_dict enc, dec;
-	struct tfs_buf b = { 0 };
+	struct tfs_buf b = {0};
 	struct tfs_codec_err err;
 	struct value *root = value_tuple(), *children = value_tuple(), *file = value_tuple();
 	struct value *droot, *dfile, *exts;
@@ -255,7 +255,7 @@ static void test_eav(void)
 static void test_decode_errors(void)
 {
 	struct tfs_dict enc;
-	struct tfs_buf b = { 0 };
+	struct tfs_buf b = {0};
 	struct tfs_codec_err err;
 	struct value *root = sample_tree();
 	size_t cut;
@@ -263,16 +263,16 @@ static void test_decode_errors(void)
 		u8 bytes[8];
 		size_t len;
 	} bad[] = {
-		{ { 0x91, 0xb0, 0x01, 0xb0, 0x01 }, 5 },	 /* key is an integer */
-		{ { 0x91, 0x05, 0x90 }, 3 },			 /* key: unknown symbol ref */
-		{ { 0x11, 0x07 }, 2 },				 /* unknown tuple index */
-		{ { 0x91, 0x81, 'a', 0xd0 }, 4 },		 /* unknown type 5 */
-		{ { 0x90, 0x00 }, 2 },				 /* trailing byte */
-		{ { 0x97, 0x81, 'a', 0x90 }, 4 },		 /* count exceeds record */
-		{ { 0x91, 0x81, 'a', 0xb2, 0x01 }, 5 },		 /* integer sign 2 */
-		{ { 0x91, 0x81, 'a', 0xb1, 0x82, 0x80, 0x80 }, 7 }, /* truncated varint */
-		{ { 0x91, 0x81, 'a', 0x44, 'x' }, 5 },		 /* string by reference */
-		{ { 0xa1, 0x80 }, 2 },				 /* nil in a vector */
+	    {{0x91, 0xb0, 0x01, 0xb0, 0x01}, 5},	    /* key is an integer */
+	    {{0x91, 0x05, 0x90}, 3},			    /* key: unknown symbol ref */
+	    {{0x11, 0x07}, 2},				    /* unknown tuple index */
+	    {{0x91, 0x81, 'a', 0xd0}, 4},		    /* unknown type 5 */
+	    {{0x90, 0x00}, 2},				    /* trailing byte */
+	    {{0x97, 0x81, 'a', 0x90}, 4},		    /* count exceeds record */
+	    {{0x91, 0x81, 'a', 0xb2, 0x01}, 5},		    /* integer sign 2 */
+	    {{0x91, 0x81, 'a', 0xb1, 0x82, 0x80, 0x80}, 7}, /* truncated varint */
+	    {{0x91, 0x81, 'a', 0x44, 'x'}, 5},		    /* string by reference */
+	    {{0xa1, 0x80}, 2},				    /* nil in a vector */
 	};
 	size_t i;
 
@@ -321,15 +321,15 @@ static void test_decode_errors(void)
 
 static void test_ext_header(void)
 {
-	static const u8 uuid[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
-	struct tfs_buf b = { 0 };
+	static const u8 uuid[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+	struct tfs_buf b = {0};
 	struct tfs_ext_header h;
 	struct tfs_codec_err err;
 	struct tfs_cursor c;
 	u8 tmp[64];
 
 	tfs_ext_header_put(&b, 1, uuid, "vec1");
-	c = (struct tfs_cursor){ .p = b.data, .len = b.len };
+	c = (struct tfs_cursor){.p = b.data, .len = b.len};
 	CHECK_INT(tfs_ext_header_get(&c, true, &h, &err), 0);
 	CHECK_INT(h.sectors, 1);
 	CHECK_INT(h.version, 5);
@@ -343,16 +343,16 @@ static void test_ext_header(void)
 	/* bad magic, version 4, unterminated label */
 	memcpy(tmp, b.data, b.len);
 	tmp[0] = 'X';
-	c = (struct tfs_cursor){ .p = tmp, .len = b.len };
+	c = (struct tfs_cursor){.p = tmp, .len = b.len};
 	CHECK_INT(tfs_ext_header_get(&c, false, &h, &err), -EUCLEAN);
 	CHECK_STR(err.what, "bad magic");
 	memcpy(tmp, b.data, b.len);
 	tmp[6] = 4;
-	c = (struct tfs_cursor){ .p = tmp, .len = b.len };
+	c = (struct tfs_cursor){.p = tmp, .len = b.len};
 	CHECK_INT(tfs_ext_header_get(&c, false, &h, &err), -EUCLEAN);
 	memset(tmp, 'a', sizeof(tmp));
 	memcpy(tmp, "NVMTFS\x05\x01", 8);
-	c = (struct tfs_cursor){ .p = tmp, .len = sizeof(tmp) };
+	c = (struct tfs_cursor){.p = tmp, .len = sizeof(tmp)};
 	CHECK_INT(tfs_ext_header_get(&c, true, &h, &err), -EUCLEAN);
 	tfs_buf_free(&b);
 }

@@ -148,11 +148,11 @@ static void dump_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "help", no_argument, NULL, 'h' },
-						  { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
 	bool opt_t = false, opt_m = false, opt_l = false, opt_i = false;
 	const char *opt_d = NULL;
-	struct dump_img img = { .fd = -1 };
+	struct dump_img img = {.fd = -1};
 	struct image_layout lay;
 	struct tfs_dev dev;
 	struct tfs_msg msg;
@@ -164,13 +164,27 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "td:mlih", longopts, NULL)) != -1) {
 		switch (c) {
-		case 't': opt_t = true; break;
-		case 'd': opt_d = optarg; break;
-		case 'm': opt_m = true; break;
-		case 'l': opt_l = true; break;
-		case 'i': opt_i = true; break;
-		case 'h': dump_usage(stdout); return 0;
-		default: dump_usage(stderr); return 2;
+		case 't':
+			opt_t = true;
+			break;
+		case 'd':
+			opt_d = optarg;
+			break;
+		case 'm':
+			opt_m = true;
+			break;
+		case 'l':
+			opt_l = true;
+			break;
+		case 'i':
+			opt_i = true;
+			break;
+		case 'h':
+			dump_usage(stdout);
+			return 0;
+		default:
+			dump_usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 1) {
@@ -202,7 +216,7 @@ int main(int argc, char **argv)
 	}
 	img.base = lay.root_lba;
 	img.len = lay.root_sectors;
-	dev = (struct tfs_dev){ .ctx = &img, .read = dump_dev_read, .sectors = img.len };
+	dev = (struct tfs_dev){.ctx = &img, .read = dump_dev_read, .sectors = img.len};
 	err = tfs_open(&dev, &fs, &msg);
 	if (err) {
 		dump_err(&img, "%s%s", lay.has_mbr ? "rootfs: " : "",
@@ -213,8 +227,8 @@ int main(int argc, char **argv)
 	printf("%slabel: ", opt_m ? "# " : "");
 	dump_put_name(stdout, tfs_label(fs), strlen(tfs_label(fs)));
 	printf("\n%suuid: %02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n",
-	       opt_m ? "# " : "", u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
-	       u[10], u[11], u[12], u[13], u[14], u[15]);
+	       opt_m ? "# " : "", u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10],
+	       u[11], u[12], u[13], u[14], u[15]);
 	rc = 0;
 	if (opt_t && dump_tree(fs, isatty(STDOUT_FILENO)))
 		rc = 1;

@@ -17,7 +17,7 @@
 #include "lib/errno.h"
 #include "tools/dump/dump.h"
 
-#define EXTRACT_CHUNK (1u << 20)
+#define EXTRACT_CHUNK	 (1u << 20)
 #define EXTRACT_PATH_MAX 4096
 
 struct extract_ctx {
@@ -65,8 +65,7 @@ static int write_all(int fd, const u8 *p, size_t n)
 	return 0;
 }
 
-static void extract_file(struct extract_ctx *x, int dfd, const char *name,
-			 const struct value *node)
+static void extract_file(struct extract_ctx *x, int dfd, const char *name, const struct value *node)
 {
 	u64 len = tfs_file_length(node), off = 0;
 	mode_t mode = tuple_get(node, sym("exec")) ? 0755 : 0644;
@@ -83,9 +82,9 @@ static void extract_file(struct extract_ctx *x, int dfd, const char *name,
 		if (n <= 0) {
 			dump_err(x->img, "%s: cannot read file data at byte %llu: %s", x->path,
 				 (unsigned long long)off,
-				 n == -EUCLEAN ? "corrupt extent" :
-				 n == 0	       ? "unexpected end" :
-						 "read error (image truncated?)");
+				 n == -EUCLEAN ? "corrupt extent"
+				 : n == 0      ? "unexpected end"
+					       : "read error (image truncated?)");
 			x->failed = 1;
 			break;
 		}
@@ -142,8 +141,10 @@ static void extract_dir(struct extract_ctx *x, const struct value *dir, int dfd)
 
 		path_push(x, key->name, key->len);
 		if (!name_safe(key->name, key->len)) {
-			dump_err(x->img, "%s: refusing an unsafe name (empty, \".\", \"..\", or "
-					 "holding '/' or NUL)", x->path);
+			dump_err(x->img,
+				 "%s: refusing an unsafe name (empty, \".\", \"..\", or "
+				 "holding '/' or NUL)",
+				 x->path);
 			x->failed = 1;
 		} else if (!node || node->type != VALUE_TUPLE) {
 			dump_err(x->img, "%s: directory entry is not a tuple", x->path);
@@ -154,8 +155,9 @@ static void extract_dir(struct extract_ctx *x, const struct value *dir, int dfd)
 			if (mkdirat(dfd, key->name, 0755) && errno != EEXIST) {
 				dump_err(x->img, "%s: mkdir: %s", x->path, strerror(errno));
 				x->failed = 1;
-			} else if ((sub = openat(dfd, key->name, O_RDONLY | O_DIRECTORY |
-								 O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			} else if ((sub = openat(dfd, key->name,
+						 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) <
+				   0) {
 				dump_err(x->img, "%s: open directory: %s", x->path,
 					 strerror(errno));
 				x->failed = 1;

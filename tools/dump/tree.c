@@ -118,7 +118,7 @@ static void manifest_write(void *ctx, const char *s, size_t len)
 
 int dump_manifest(struct tfs *fs)
 {
-	struct manifest_out out = { .write = manifest_write, .ctx = stdout };
+	struct manifest_out out = {.write = manifest_write, .ctx = stdout};
 	struct value *copy = value_copy(tfs_root(fs));
 
 	if (!copy) {
