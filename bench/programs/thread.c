@@ -32,7 +32,8 @@ int main(int argc, char **argv)
 		}
 		err = pthread_join(t, &ret);
 		if (err || ret != (void *)i) {
-			fprintf(stderr, "thread: pthread_join: %s\n", err ? strerror(err) : "bad value");
+			fprintf(stderr, "thread: pthread_join: %s\n",
+				err ? strerror(err) : "bad value");
 			return 1;
 		}
 	}

@@ -39,8 +39,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "debugexit: ioperm(0x%x): %s\n", DEBUGEXIT_PORT, strerror(errno));
 	} else {
 		outl((unsigned int)code, DEBUGEXIT_PORT);
-		fprintf(stderr, "debugexit: port 0x%x write did not end the VM\n",
-			DEBUGEXIT_PORT);
+		fprintf(stderr, "debugexit: port 0x%x write did not end the VM\n", DEBUGEXIT_PORT);
 	}
 	reboot(RB_POWER_OFF);
 	fprintf(stderr, "debugexit: reboot(POWER_OFF): %s\n", strerror(errno));
