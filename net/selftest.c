@@ -19,9 +19,14 @@ static err_t st_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 			tcp_abort(pcb);
 		return ERR_OK;
 	}
+	/* no room to echo it all: lwIP keeps the data and offers it again
+	 * (refused data, retried by its fast timer) */
+	if (tcp_sndbuf(pcb) < p->tot_len || tcp_sndqueuelen(pcb) + pbuf_clen(p) + 8 > TCP_SND_QUEUELEN) {
+		tcp_output(pcb);
+		return ERR_MEM;
+	}
 	for (struct pbuf *q = p; q; q = q->next) {
 		if (tcp_write(pcb, q->payload, q->len, TCP_WRITE_FLAG_COPY) != ERR_OK) {
-			/* no room: take only what was written; the rest waits */
 			pbuf_free(p);
 			tcp_abort(pcb);
 			return ERR_ABRT;
