@@ -36,3 +36,7 @@ $(NET_KOBJS): | $(LWIP_STAMP)
 
 KERNEL_OBJS += $(LWIP_OBJS)
 $(BUILD)/kernel/kernel.pass1.elf $(BUILD)/kernel/kernel.elf: $(LWIP_OBJS)
+
+# net/csum.c's host unit test
+UNIT_TESTS += test_net_csum
+$(BUILD)/tests/test_net_csum: $(BUILD)/host/net/csum.o
