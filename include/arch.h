@@ -15,6 +15,7 @@ void arch_irq_init(void);       /* ACPI MADT, LAPIC, IOAPIC, legacy PIC off */
 void arch_clock_start(void);    /* early: start the PIT for calibration */
 void arch_clock_init(void);     /* TSC/kvmclock calibration, RTC wall time */
 u64 arch_clock_ns(void);        /* ns since kernel entry */
+u64 arch_tsc_to_ns(u64 tsc);    /* a TSC reading as ns since kernel entry */
 u64 arch_realtime_base_ns(void); /* wall clock at kernel entry, ns since epoch */
 u64 arch_tsc_hz(void);
 u64 arch_rdtsc(void);

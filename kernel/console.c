@@ -24,6 +24,19 @@ static bool klog_on;
 static char klog_buf[KLOG_BUF];
 static size_t klog_buf_len;
 
+/* klog lines from before the clock is calibrated: kept with their TSC
+ * and given real timestamps by klog_clock_ready() */
+#define KLOG_EARLY_LINES 32
+#define KLOG_EARLY_TEXT 3072
+static struct {
+	u64 tsc;
+	u16 off, len;
+} early[KLOG_EARLY_LINES];
+static unsigned nr_early;
+static char early_text[KLOG_EARLY_TEXT];
+static size_t early_used;
+static bool clock_ok;
+
 void console_init(void)
 {
 	outb(COM1 + 1, 0x00); /* no interrupts */
@@ -91,27 +104,54 @@ void kprintf(const char *fmt, ...)
 	va_end(ap);
 }
 
-void klog(const char *fmt, ...)
+static void klog_emit(u64 ns, const char *msg, size_t len)
 {
 	char line[320];
-	va_list ap;
-	u64 ns = clock_now_ns();
 	int n;
 
-	n = fmt_snprintf(line, sizeof(line), "[%5lu.%06lu] ", (unsigned long)(ns / 1000000000),
-			 (unsigned long)(ns / 1000 % 1000000));
-	va_start(ap, fmt);
-	n += fmt_vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	va_end(ap);
-	if (n > (int)sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	line[n++] = '\n';
+	n = fmt_snprintf(line, sizeof(line), "[%5lu.%06lu] %.*s\n", (unsigned long)(ns / 1000000000),
+			 (unsigned long)(ns / 1000 % 1000000), (int)len, msg);
+	if (n > (int)sizeof(line) - 1)
+		n = sizeof(line) - 1;
 	if (klog_on) {
 		console_write(line, (size_t)n);
 	} else if (klog_buf_len + (size_t)n <= KLOG_BUF) {
 		memcpy(klog_buf + klog_buf_len, line, (size_t)n);
 		klog_buf_len += (size_t)n;
 	}
+}
+
+void klog(const char *fmt, ...)
+{
+	char msg[288];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(msg) - 1)
+		n = sizeof(msg) - 1;
+	if (!clock_ok) {
+		if (nr_early < KLOG_EARLY_LINES && early_used + (size_t)n <= KLOG_EARLY_TEXT) {
+			early[nr_early].tsc = arch_rdtsc();
+			early[nr_early].off = (u16)early_used;
+			early[nr_early].len = (u16)n;
+			memcpy(early_text + early_used, msg, (size_t)n);
+			early_used += (size_t)n;
+			nr_early++;
+		}
+		return;
+	}
+	klog_emit(clock_now_ns(), msg, (size_t)n);
+}
+
+void klog_clock_ready(void)
+{
+	clock_ok = true;
+	for (unsigned i = 0; i < nr_early; i++)
+		klog_emit(arch_tsc_to_ns(early[i].tsc), early_text + early[i].off, early[i].len);
+	nr_early = 0;
 }
 
 void klog_enable(void)
@@ -141,6 +181,9 @@ void panic(const char *fmt, ...)
 	if (in_panic) /* a fault while panicking: stop here */
 		goto out_exit;
 	in_panic = true;
+	if (klog_on && !clock_ok) /* early lines, without timestamps */
+		for (unsigned i = 0; i < nr_early; i++)
+			kprintf("[  early ] %.*s\n", early[i].len, early_text + early[i].off);
 	kprintf("\npanic: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

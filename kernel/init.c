@@ -55,6 +55,7 @@ void kernel_main(u64 start_info)
 	arch_irq_init();
 	tsc[3] = arch_rdtsc();
 	arch_clock_init();
+	klog_clock_ready();
 	selftest_run();
 	tsc[4] = arch_rdtsc();
 	/* the early stages ran before the clock was calibrated */

@@ -87,6 +87,7 @@ static const struct trace_sig sigs[SYSCALL_MAX] = {
 	[__NR_dup3] = { { A_FD, A_FD, A_OFLAGS } },
 	[__NR_getcwd] = { { A_PTR, A_UINT } },
 	[__NR_chdir] = { { A_STR } },
+	[__NR_fchdir] = { { A_FD } },
 	[__NR_brk] = { { A_HEX }, R_HEX },
 	[__NR_mmap] = { { A_PTR, A_UINT, A_PROT, A_MAPF, A_FD, A_HEX }, R_HEX },
 	[__NR_munmap] = { { A_HEX, A_UINT } },

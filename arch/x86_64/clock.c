@@ -76,6 +76,13 @@ u64 arch_clock_ns(void)
 	return (u64)(((unsigned __int128)(rdtsc() - entry_tsc) * ns_mult) >> 32);
 }
 
+u64 arch_tsc_to_ns(u64 tsc)
+{
+	if (!ns_mult || tsc < entry_tsc)
+		return 0;
+	return (u64)(((unsigned __int128)(tsc - entry_tsc) * ns_mult) >> 32);
+}
+
 u64 arch_realtime_base_ns(void)
 {
 	return realtime_base;

@@ -7,10 +7,12 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
+#include "kernel/boot.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 
 struct cpu_features cpu;
+u8 arch_smap_on; /* entry.S: stac/clac around user copies */
 
 struct tss {
 	u32 reserved0;
@@ -100,6 +102,10 @@ static void fpu_setup(void)
 		cr4 |= 1ULL << 16; /* FSGSBASE: programs may use wrfsbase */
 	if (cpu.leaf7_ebx & (1u << 7))
 		cr4 |= 1ULL << 20; /* SMEP: the kernel never runs user pages */
+	if ((cpu.leaf7_ebx & (1u << 20)) && !boot_cmdline_has("nosmap")) {
+		cr4 |= 1ULL << 21; /* SMAP: user memory only through uaccess */
+		arch_smap_on = 1;
+	}
 	write_cr4(cr4);
 	cpu.xsave_size = 512;
 	if (cpu.xsave && cpu.max_leaf >= 0xd) {
@@ -237,6 +243,11 @@ void arch_cpu_init(void)
 	wrmsr(MSR_FMASK, 0x47700); /* TF DF IF IOPL NT AC cleared on entry */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	fpu_setup();
+	u64 cr4 = read_cr4();
+	klog("cpu: %s%s%s%s%s, FPU %s %u bytes (XCR0 %#lx)", cpu.vendor, cpu.nx ? " NX" : "",
+	     cr4 & (1ULL << 20) ? " SMEP" : "", cr4 & (1ULL << 21) ? " SMAP" : "",
+	     cpu.avx ? " AVX" : "", cpu.xsaveopt ? "XSAVEOPT" : cpu.xsave ? "XSAVE" : "FXSAVE",
+	     cpu.xsave_size, (unsigned long)cpu.xcr0);
 }
 
 void arch_set_kernel_stack(u64 top)

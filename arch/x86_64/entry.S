@@ -68,7 +68,10 @@ trap_common:
 	swapgs
 1:	PUSH_REGS
 	cld
-	movq %rsp, %rdi
+	testb $1, arch_smap_on(%rip)
+	jz 3f
+	clac                        /* no user access in handlers (SMAP) */
+3:	movq %rsp, %rdi
 	pushq 136(%rsp)             /* fake frame (rip, rbp) for backtraces */
 	pushq 72(%rsp)
 	movq %rsp, %rbp
@@ -139,13 +142,30 @@ arch_enter_user:
  * long user_copy(void *dst, const void *src, size_t len): 0, or the
  * number of bytes not copied when a user page faulted.
  */
+/* SMAP: user pages are reachable only between stac and clac */
+.macro USER_ACCESS_BEGIN
+	testb $1, arch_smap_on(%rip)
+	jz 91f
+	stac
+91:
+.endm
+.macro USER_ACCESS_END
+	testb $1, arch_smap_on(%rip)
+	jz 92f
+	clac
+92:
+.endm
+
 	.globl user_copy
 user_copy:
+	USER_ACCESS_BEGIN
 	movq %rdx, %rcx
 10:	rep movsb
+	USER_ACCESS_END
 	xorl %eax, %eax
 	ret
-11:	movq %rcx, %rax
+11:	USER_ACCESS_END
+	movq %rcx, %rax
 	ret
 
 /*
@@ -155,6 +175,7 @@ user_copy:
  */
 	.globl user_strncpy
 user_strncpy:
+	USER_ACCESS_BEGIN
 	xorl %eax, %eax
 20:	cmpq %rdx, %rax
 	je 22f
@@ -164,8 +185,10 @@ user_strncpy:
 	je 22f
 	incq %rax
 	jmp 20b
-22:	ret
-23:	movq $-14, %rax
+22:	USER_ACCESS_END
+	ret
+23:	USER_ACCESS_END
+	movq $-14, %rax
 	ret
 
 	.section __ex_table, "a"
