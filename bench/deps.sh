@@ -10,10 +10,12 @@ set -euo pipefail
 
 PKGS=(
 	linux-image-amd64
+	e2fsprogs # mkfs.ext4: the Linux guest's disk for the file benchmarks
 )
 
 missing=()
-for p in "${PKGS[@]}"; do
+for p in "${PKGS[@]%%#*}"; do
+	p=${p// /}
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
 		missing+=("$p")
 	fi

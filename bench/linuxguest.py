@@ -66,6 +66,7 @@ MODULES = {
     "q35": ["virtio_pci"],
 }
 DISK_MODULES = ["virtio_blk"]
+FS_MODULES = ["crc32c_generic", "ext4"]  # ext4 asks the crypto API for crc32c
 NET_MODULES = ["virtio_net"]
 
 
@@ -229,7 +230,7 @@ class Cpio:
         return b"".join(self.parts)
 
 
-def init_script(argv, modules, net, disk):
+def init_script(argv, modules, net, disk, fs=False):
     lines = [
         "#!/bin/sh",
         "# /init of the monos benchmark guest (written by bench/linuxguest.py)",
@@ -249,8 +250,10 @@ def init_script(argv, modules, net, disk):
         ]
     if disk:
         lines.append("[ -b /dev/vda ] || echo 'init: no /dev/vda after loading virtio_blk'")
+    if fs:
+        lines.append("mount -t ext4 /dev/vda /mnt || echo 'init: cannot mount /dev/vda (ext4)'")
     lines += [
-        "cd /",
+        "cd %s" % ("/mnt" if fs else "/"),
         "echo %s" % START_MARK,
         "/prog/%s %s" % (shlex.quote(os.path.basename(argv[0])), " ".join(
             shlex.quote(a) for a in argv[1:])),
@@ -275,7 +278,7 @@ exit 0
 
 
 def build_initramfs(argv, machine, moddir, debugexit, cachedir, net=False, disk=True,
-                    compress=True):
+                    compress=True, fs=False):
     """write (or reuse) the initramfs for running argv; returns its path"""
     prog = argv[0]
     if not os.path.isfile(prog):
@@ -288,10 +291,10 @@ def build_initramfs(argv, machine, moddir, debugexit, cachedir, net=False, disk=
         raise GuestError("%s not built (make bench builds it)" % debugexit)
     if not os.path.isfile(BUSYBOX):
         raise GuestError("%s missing (install busybox-static)" % BUSYBOX)
-    names = list(MODULES[machine]) + (DISK_MODULES if disk else []) + (
-        NET_MODULES if net else [])
+    names = list(MODULES[machine]) + (DISK_MODULES if disk or fs else []) + (
+        NET_MODULES if net else []) + (FS_MODULES if fs else [])
     mods = module_order(moddir, names)
-    script = init_script(argv, mods, net, disk)
+    script = init_script(argv, mods, net, disk or fs, fs)
     files = [BUSYBOX, debugexit] + [os.path.join(moddir, m) for m in mods]
     h = hashlib.sha256()
     h.update(script.encode() + pdata + repr(compress).encode() + UDHCPC_SCRIPT.encode())
@@ -304,7 +307,7 @@ def build_initramfs(argv, machine, moddir, debugexit, cachedir, net=False, disk=
     if os.path.exists(out):
         return out
     c = Cpio()
-    for d in ["bin", "dev", "proc", "sys", "etc", "lib", "lib/modules", "prog", "tmp"]:
+    for d in ["bin", "dev", "proc", "sys", "etc", "lib", "lib/modules", "prog", "tmp", "mnt"]:
         c.dir(d)
     with open(BUSYBOX, "rb") as f:
         c.file("bin/busybox", f.read())
@@ -339,8 +342,26 @@ def scratch_disk(cachedir, size=8 << 20):
     return path
 
 
+def ext4_disk(cachedir, size=1 << 30):
+    """a fresh, empty ext4 volume for the file benchmarks (written by the
+    guest, so made anew for every run; inode tables and journal initialized
+    here so no lazy-init thread runs in the guest during the benchmark)"""
+    os.makedirs(cachedir, exist_ok=True)
+    path = os.path.join(cachedir, "ext4-%d.img" % size)
+    if os.path.exists(path):
+        os.unlink(path)
+    with open(path, "wb") as f:
+        f.truncate(size)
+    r = subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "lazy_itable_init=0,lazy_journal_init=0",
+                        path], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise GuestError("mkfs.ext4 %s: %s (install e2fsprogs)" % (
+            path, r.stderr.strip() or "exit %d" % r.returncode))
+    return path
+
+
 def qemu_argv(kernel, initrd, machine="microvm", accel="tcg", mem="256M", smp=1,
-              disk=None, net=False, qemu="qemu-system-x86_64", cmdline=None):
+              disk=None, net=False, qemu="qemu-system-x86_64", cmdline=None, disk_rw=False):
     """the QEMU command line: the runner's (tools/monos/vm.c) plus -initrd"""
     kvm = accel == "kvm"
     if cmdline is None:
@@ -350,7 +371,8 @@ def qemu_argv(kernel, initrd, machine="microvm", accel="tcg", mem="256M", smp=1,
           "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
           "-serial", "stdio", "-kernel", kernel, "-initrd", initrd, "-append", cmdline]
     if disk:
-        av += ["-drive", "id=root,file=%s,format=raw,if=none,snapshot=on" % disk.replace(",", ",,"),
+        av += ["-drive", "id=root,file=%s,format=raw,if=none%s" % (
+            disk.replace(",", ",,"), "" if disk_rw else ",snapshot=on"),
                "-device", "virtio-blk-device,drive=root" if machine == "microvm"
                else "virtio-blk-pci,drive=root,disable-legacy=on"]
     if net:
@@ -366,13 +388,13 @@ def qemu_argv(kernel, initrd, machine="microvm", accel="tcg", mem="256M", smp=1,
 RUSAGE = [0.0]
 
 
-def run_timed(argv, timeout, on_output=None):
+def run_timed(argv, timeout, on_output=None, cwd=None):
     """spawn argv, read its stdout (stderr merged) with a timestamp per
     chunk; returns (status, [(t_seconds_since_spawn, line_text)], wall,
     timed_out). status is the raw exit status (negative: signal)."""
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, start_new_session=True)
+                         stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd)
     fd = p.stdout.fileno()
     lines, partial, timed_out = [], b"", False
     deadline = t0 + timeout if timeout else None
