@@ -92,25 +92,44 @@ static int tfs_log_track(struct tfs_log_reader *r, u64 start, u64 len)
 	return tfs_log_push_ext(r->log, start, len);
 }
 
-/* read an extension into a fresh buffer */
-static int tfs_log_load(struct tfs_log_reader *r, u64 start, u64 sectors, u8 **out)
+/* an extension being read: loaded on demand (a small log costs a few
+ * sectors, not 512 KiB of reads and memory) */
+struct tfs_ext_buf {
+	u8 *buf;
+	size_t loaded, size; /* bytes read so far, extension size */
+	u64 start;
+};
+
+#define TFS_LOG_READ_CHUNK (16 * TFS_SECTOR)
+
+/* make bytes [0, want) available (or all of the extension) */
+static int tfs_ext_ensure(struct tfs_log_reader *r, struct tfs_ext_buf *eb, size_t want)
 {
 	struct tfs_log *log = r->log;
-	u8 *buf;
+	size_t n;
+	u8 *nb;
 	int err;
 
-	buf = lib_alloc(sectors * TFS_SECTOR);
-	if (!buf) {
-		tfs_msgf(r->msg, "log extension at sector %u: out of memory", start);
+	if (want > eb->size)
+		want = eb->size;
+	if (want <= eb->loaded)
+		return 0;
+	/* grow geometrically, in whole sectors */
+	n = MAX(want - eb->loaded, MAX(eb->loaded, (size_t)TFS_LOG_READ_CHUNK));
+	n = MIN(ALIGN_UP(n, (size_t)TFS_SECTOR), eb->size - eb->loaded);
+	nb = lib_realloc(eb->buf, eb->loaded + n);
+	if (!nb) {
+		tfs_msgf(r->msg, "log extension at sector %u: out of memory", eb->start);
 		return -ENOMEM;
 	}
-	err = log->dev.read(log->dev.ctx, buf, start, (u32)sectors);
+	eb->buf = nb;
+	err = log->dev.read(log->dev.ctx, eb->buf + eb->loaded, eb->start + eb->loaded / TFS_SECTOR,
+			    (u32)(n / TFS_SECTOR));
 	if (err) {
-		tfs_msgf(r->msg, "log extension at sector %u: read error %d", start, err);
-		lib_free(buf);
+		tfs_msgf(r->msg, "log extension at sector %u: read error %d", eb->start, err);
 		return err < 0 ? err : -EIO;
 	}
-	*out = buf;
+	eb->loaded += n;
 	return 0;
 }
 
@@ -122,17 +141,23 @@ static int tfs_log_record(struct tfs_log_reader *r, const u8 *rec, size_t len)
 
 /* parse the frames of the extension in buf from *pos; returns 1 and the
  * next extension in *next_start and *next_len on a link, 0 at END_OF_LOG */
-static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf, size_t size,
-			  size_t *pos, u64 *next_start, u64 *next_len)
+static int tfs_log_frames(struct tfs_log_reader *r, struct tfs_ext_buf *eb, size_t *pos,
+			  u64 *next_start, u64 *next_len)
 {
 	struct tfs_log *log = r->log;
-	struct tfs_cursor c = {.p = buf, .len = size, .pos = *pos};
-	u64 total, seg;
+	struct tfs_cursor c = {.pos = *pos};
+	u64 ext_start = eb->start, total, seg;
 	u8 frame;
 	int err;
 
 	for (;;) {
 		*pos = c.pos;
+		/* a frame header is at most 21 bytes */
+		err = tfs_ext_ensure(r, eb, c.pos + TFS_LOG_AVAIL_HEADER);
+		if (err)
+			return err;
+		c.p = eb->buf;
+		c.len = eb->loaded;
 		if (tfs_u8_get(&c, &frame)) {
 			tfs_msgf(r->msg,
 				 "log extension at sector %u: no END_OF_LOG or link before "
@@ -166,6 +191,13 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 			}
 			if (tfs_varint_get(&c, &total) || tfs_varint_get(&c, &seg))
 				goto bad_varint;
+			if (seg <= eb->size) {
+				err = tfs_ext_ensure(r, eb, c.pos + seg);
+				if (err)
+					return err;
+				c.p = eb->buf;
+				c.len = eb->loaded;
+			}
 			if (seg > total || seg > tfs_cursor_left(&c) || total == 0) {
 				tfs_msgf(r->msg,
 					 "log extension at sector %u, byte %u: bad record "
@@ -197,6 +229,13 @@ static int tfs_log_frames(struct tfs_log_reader *r, u64 ext_start, const u8 *buf
 		case TFS_FRAME_TUPLE_EXTENDED:
 			if (tfs_varint_get(&c, &seg))
 				goto bad_varint;
+			if (seg <= eb->size) {
+				err = tfs_ext_ensure(r, eb, c.pos + seg);
+				if (err)
+					return err;
+				c.p = eb->buf;
+				c.len = eb->loaded;
+			}
 			if (!log->in_rec || seg > tfs_cursor_left(&c) ||
 			    seg > log->rec_total - log->rec.len) {
 				tfs_msgf(r->msg,
@@ -234,9 +273,9 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 	struct tfs_log_reader r = {.log = log, .fn = fn, .ctx = ctx, .msg = msg};
 	struct tfs_ext_header h;
 	struct tfs_codec_err cerr;
+	struct tfs_ext_buf eb = {0};
 	struct tfs_cursor c;
 	u64 start = 0, sectors = 1, next_start = 0, next_len = 0;
-	u8 *buf = NULL;
 	size_t pos;
 	int err;
 
@@ -247,17 +286,20 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 		return -EUCLEAN;
 	}
 	for (;;) {
-		err = tfs_log_load(&r, start, sectors, &buf);
+		lib_free(eb.buf);
+		eb = (struct tfs_ext_buf){.start = start, .size = sectors * TFS_SECTOR};
+		/* header, uuid and label: within the first sector */
+		err = tfs_ext_ensure(&r, &eb, TFS_SECTOR);
 		if (err)
 			goto out;
-		c = (struct tfs_cursor){.p = buf, .len = sectors * TFS_SECTOR};
+		c = (struct tfs_cursor){.p = eb.buf, .len = eb.loaded};
 		err = tfs_ext_header_get(&c, start == 0, &h, &cerr);
 		if (err) {
 			tfs_msgf(msg, "log extension at sector %u: %s", start, cerr.what);
 			goto out;
 		}
 		if (start == 0) {
-			memcpy(log->ext0, buf, TFS_SECTOR);
+			memcpy(log->ext0, eb.buf, TFS_SECTOR);
 			memcpy(log->uuid, h.uuid, TFS_UUID_LEN);
 			memcpy(log->label, h.label, TFS_LABEL_MAX);
 			err = tfs_log_track(&r, 0, 1);
@@ -272,8 +314,7 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 			goto out;
 		}
 		pos = c.pos;
-		err = tfs_log_frames(&r, start, buf, sectors * TFS_SECTOR, &pos, &next_start,
-				     &next_len);
+		err = tfs_log_frames(&r, &eb, &pos, &next_start, &next_len);
 		if (err < 0)
 			goto out;
 		if (err == 0)
@@ -304,15 +345,22 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 					 start, next_start);
 			goto out;
 		}
-		lib_free(buf);
-		buf = NULL;
 		start = next_start;
 		sectors = next_len;
 	}
-	/* keep the last extension for appending (not extension 0) */
+	/* keep the last extension, whole, for appending (not extension 0); the
+	 * part never read lies after END_OF_LOG and is rewritten before use */
 	if (start != 0) {
-		log->cur = buf;
-		buf = NULL;
+		u8 *full = lib_realloc(eb.buf, eb.size);
+
+		if (!full) {
+			tfs_msgf(msg, "log extension at sector %u: out of memory", start);
+			err = -ENOMEM;
+			goto out;
+		}
+		memset(full + eb.loaded, 0, eb.size - eb.loaded);
+		log->cur = full;
+		eb.buf = NULL;
 		log->cur_start = start;
 		log->cur_sectors = sectors;
 		log->end = pos;
@@ -320,7 +368,7 @@ int tfs_log_read(struct tfs_log *log, const struct tfs_dev *dev, tfs_record_fn f
 	}
 	err = 0;
 out:
-	lib_free(buf);
+	lib_free(eb.buf);
 	lib_free(r.sorted);
 	tfs_buf_free(&log->rec);
 	log->in_rec = false;
