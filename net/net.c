@@ -231,6 +231,7 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 	}
 	nif->netif.mtu = (u16)mtu;
 	nif->netif.mtu6 = (u16)mtu;
+	klog("%s: up, mtu %u, IPv4 %s", nif->nd->name, (unsigned)mtu, nif->dhcp ? "by DHCP" : "static");
 	netif_create_ip6_linklocal_address(&nif->netif, 1);
 	netif_set_ip6_autoconfig_enabled(&nif->netif, 1);
 	v = net_setting(root, iface, first, "ip6addr");

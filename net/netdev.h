@@ -41,6 +41,8 @@ struct netdev {
 			const struct netdev_csum *csum, void *cookie);
 	/* process completed RX/TX work without an interrupt */
 	void (*ndo_poll)(struct netdev *nd);
+	/* counters, kept by the driver */
+	u64 rx_frames, rx_multi_buf, rx_dropped, tx_frames, tx_dropped;
 	void *priv;	  /* the driver's */
 	void *stack_priv; /* the stack's (struct netif) */
 };

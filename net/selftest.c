@@ -13,6 +13,14 @@
 static err_t st_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	if (!p) { /* the peer closed */
+		struct netdev *nd = netif_default ? netif_default->state : NULL;
+
+		if (nd)
+			klog("net: %s: rx %lu frames (%lu in several buffers, %lu dropped), tx %lu "
+			     "(%lu dropped)",
+			     nd->name, (unsigned long)nd->rx_frames, (unsigned long)nd->rx_multi_buf,
+			     (unsigned long)nd->rx_dropped, (unsigned long)nd->tx_frames,
+			     (unsigned long)nd->tx_dropped);
 		tcp_arg(pcb, NULL);
 		tcp_recv(pcb, NULL);
 		if (tcp_close(pcb) != ERR_OK)

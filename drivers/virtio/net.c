@@ -30,7 +30,7 @@
 #define VNET_HDR_F_DATA_VALID 2
 #define VNET_S_LINK_UP	      1
 
-#define VNET_RXBUF	 2048u /* bytes per receive buffer */
+#define VNET_RXBUF	 2048u /* bytes per receive buffer (default) */
 #define VNET_RX_MAXBUFS	 40    /* buffers per frame: 64 KiB + header */
 #define VNET_TX_MAXSEGS	 64
 #define VNET_TX_SLOTSIZE 16
@@ -62,6 +62,7 @@ struct vnet {
 	struct virtq *rxq, *txq;
 	u32 hdr_len; /* 12, or 10 on a legacy device without MRG_RXBUF */
 	bool mrg;
+	u32 rxbuf; /* bytes per receive buffer */
 	/* receive */
 	struct vnet_rxbuf *rxbufs;
 	u64 rx_phys;
@@ -78,14 +79,13 @@ struct vnet {
 	u16 *slot_free;
 	unsigned nslot_free;
 	struct virtq_sg sg[VNET_TX_MAXSEGS * 2 + 1];
-	u64 rx_frames, tx_frames, rx_dropped, tx_full;
 };
 
 static unsigned vnet_count;
 
 static void vnet_rx_post(struct vnet *v, struct vnet_rxbuf *rb)
 {
-	struct virtq_sg sg = {rb->phys, VNET_RXBUF, true};
+	struct virtq_sg sg = {rb->phys, v->rxbuf, true};
 
 	/* cannot fail: each buffer has its descriptor reserved */
 	virtq_add(v->rxq, &sg, 1, rb);
@@ -96,7 +96,7 @@ static void vnet_rx_flush(struct vnet *v, bool deliver)
 	if (deliver)
 		netdev_rx(&v->nd, v->pend_seg, v->npend, v->pend_len, v->pend_csum_ok);
 	else
-		v->rx_dropped++;
+		v->nd.rx_dropped++;
 	for (unsigned i = 0; i < v->npend; i++)
 		vnet_rx_post(v, v->pend[i]);
 	v->npend = 0;
@@ -111,8 +111,8 @@ static void vnet_rx_done(struct virtq *vq, void *token, u32 len)
 	struct vnet_rxbuf *rb = token;
 	u32 off = 0;
 
-	if (len > VNET_RXBUF)
-		len = VNET_RXBUF;
+	if (len > v->rxbuf)
+		len = v->rxbuf;
 	if (v->npend == 0) {
 		const struct vnet_hdr *h = (const struct vnet_hdr *)rb->data;
 
@@ -137,7 +137,9 @@ static void vnet_rx_done(struct virtq *vq, void *token, u32 len)
 	v->npend++;
 	v->pend_len += len - off;
 	if (v->npend == v->expect) {
-		v->rx_frames++;
+		v->nd.rx_frames++;
+		if (v->npend > 1)
+			v->nd.rx_multi_buf++;
 		vnet_rx_flush(v, v->pend_len > 0);
 	}
 }
@@ -167,7 +169,7 @@ static int vnet_xmit(struct netdev *nd, const struct netdev_seg *seg, unsigned n
 	if (!v->nslot_free || v->txq->num_free < 2 * n + 1)
 		virtq_process(v->txq); /* reclaim finished frames */
 	if (!v->nslot_free || v->txq->num_free < 2 * n + 1) {
-		v->tx_full++;
+		v->nd.tx_dropped++;
 		return -ENOSPC;
 	}
 	s = &v->slots[v->slot_free[--v->nslot_free]];
@@ -209,13 +211,13 @@ static int vnet_xmit(struct netdev *nd, const struct netdev_seg *seg, unsigned n
 		v->slot_free[v->nslot_free++] = s->index;
 		return err;
 	}
-	v->tx_frames++;
+	v->nd.tx_frames++;
 	virtq_kick(v->txq);
 	return 0;
 
 out_toolong:
 	v->slot_free[v->nslot_free++] = s->index;
-	v->tx_full++;
+	v->nd.tx_dropped++;
 	return -ENOSPC;
 }
 
@@ -227,10 +229,35 @@ static void vnet_poll(struct netdev *nd)
 	virtq_process(v->txq);
 }
 
+/* kernel command line monos.vnet_rxbuf=N (256..2048, a power of two):
+ * smaller receive buffers, so that frames span several of them (tests the
+ * mergeable-buffer path; honoured only with MRG_RXBUF) */
+static u32 vnet_rxbuf_size(const struct vnet *v)
+{
+	static const char key[] = "monos.vnet_rxbuf=";
+	const char *c = boot_cmdline();
+	u32 n = 0;
+
+	for (; *c; c++) {
+		if ((c == boot_cmdline() || c[-1] == ' ') && !strncmp(c, key, sizeof(key) - 1))
+			break;
+	}
+	if (!*c)
+		return VNET_RXBUF;
+	for (c += sizeof(key) - 1; *c >= '0' && *c <= '9' && n < 100000; c++)
+		n = n * 10 + (u32)(*c - '0');
+	if (!v->mrg || n < 256 || n > VNET_RXBUF || (n & (n - 1))) {
+		kprintf("virtio-net: monos.vnet_rxbuf=%u ignored (256..%u, a power of two, and "
+			"mergeable buffers needed)\n", n, VNET_RXBUF);
+		return VNET_RXBUF;
+	}
+	return n;
+}
+
 static int vnet_setup_rx(struct vnet *v)
 {
 	unsigned n = v->rxq->size;
-	u64 bytes = (u64)n * VNET_RXBUF;
+	u64 bytes = (u64)n * v->rxbuf;
 
 	while ((PAGE_SIZE << v->rx_order) < bytes)
 		v->rx_order++;
@@ -239,7 +266,7 @@ static int vnet_setup_rx(struct vnet *v)
 	if (!v->rx_phys || !v->rxbufs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		v->rxbufs[i].phys = v->rx_phys + (u64)i * VNET_RXBUF;
+		v->rxbufs[i].phys = v->rx_phys + (u64)i * v->rxbuf;
 		v->rxbufs[i].data = phys_to_virt(v->rxbufs[i].phys);
 		vnet_rx_post(v, &v->rxbufs[i]);
 	}
@@ -284,6 +311,7 @@ int virtio_net_probe(struct virtio_dev *vd)
 	vd->driver_priv = v;
 	v->mrg = virtio_has(vd, VNET_F_MRG_RXBUF);
 	v->hdr_len = (!vd->legacy || v->mrg) ? 12 : 10;
+	v->rxbuf = vnet_rxbuf_size(v);
 	snprintf(v->nd.name, sizeof(v->nd.name), "en%u", ++vnet_count);
 	if (virtio_has(vd, VNET_F_MAC)) {
 		vd->ops->read_config(vd, 0, v->nd.mac, 6);
@@ -335,9 +363,11 @@ int virtio_net_probe(struct virtio_dev *vd)
 	}
 	virtio_driver_ok(vd);
 	virtq_kick(v->rxq);
-	klog("%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, queues %u/%u%s%s%s%s%s",
+	klog("%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, queues %u/%u, rx buffers %u x %u, "
+	     "header %u%s%s%s%s%s",
 	     v->nd.name, vd->name, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2], v->nd.mac[3],
-	     v->nd.mac[4], v->nd.mac[5], v->nd.mtu, v->rxq->size, v->txq->size,
+	     v->nd.mac[4], v->nd.mac[5], v->nd.mtu, v->rxq->size, v->txq->size, v->rxq->size,
+	     v->rxbuf, v->hdr_len,
 	     v->mrg ? ", mrg_rxbuf" : "", virtio_has(vd, VIRTIO_F_EVENT_IDX) ? ", event_idx" : "",
 	     virtio_has(vd, VNET_F_CSUM) ? ", tx_csum" : "",
 	     virtio_has(vd, VNET_F_GUEST_CSUM) ? ", rx_csum" : "",
