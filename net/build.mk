@@ -4,7 +4,8 @@
 # picked up by kernel/build.mk's glob; this file adds the lwIP objects to
 # the kernel link, the lwIP include paths for net/ and lwIP files, and the
 # order-only dependency on the unpacked tree.
-LWIP_VERSION := 2.1.3+dfsg1-2
+# the pinned version lives in scripts/lwip.sh
+LWIP_VERSION := $(shell sed -n "s/^LWIP_VERSION=//p" scripts/lwip.sh)
 LWIP_DIR := $(BUILD)/third_party/lwip-$(LWIP_VERSION)
 LWIP_STAMP := $(LWIP_DIR)/.monos-ok
 
