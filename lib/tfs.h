@@ -88,6 +88,10 @@ u64 tfs_end_sector(const struct tfs *fs);
  * already in the log, as one attribute record (the kernel's write path).
  * val's ownership passes to the tree. -EROFS on a read-only volume. */
 int tfs_set(struct tfs *fs, struct value *t, const struct symbol *key, struct value *val);
+/* set the file's length: shorter frees the extents (or parts) past the
+ * new end and zeroes the rest of its last sector; longer leaves a hole
+ * (reads as zeros). Logged like tfs_set. */
+int tfs_file_truncate(struct tfs *fs, struct value *file, u64 len);
 /* rewrite the log as one whole-tree record in a new chain; the switch is
  * committed by the next tfs_flush (a single-sector write of sector 0) */
 int tfs_compact(struct tfs *fs);

@@ -327,7 +327,8 @@ int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len
 		disk = off + (sec - fsec);
 		if (in || len < TFS_SECTOR) {
 			n = MIN(len, TFS_SECTOR - in);
-			err = tfs_write_partial(fs, disk, in, p, n, in == 0);
+			/* a sector past the extent's length holds no file data yet */
+			err = tfs_write_partial(fs, disk, in, p, n, in == 0 || sec - fsec >= elen);
 		} else {
 			u64 cnt = MIN(MIN(len / TFS_SECTOR, fsec + alloc - sec), (u64)65536);
 
@@ -575,4 +576,91 @@ int tfs_flush(struct tfs *fs)
 		fs->old_nexts = 0;
 	}
 	return 0;
+}
+
+/* ---- truncate ---- */
+
+/* zero the bytes of the file's sector holding byte len, from len on */
+static int tfs_zero_tail(struct tfs *fs, struct value *exts, u64 len)
+{
+	u64 sec = len / TFS_SECTOR, fsec, off, elen, alloc;
+	u8 sector[TFS_SECTOR];
+	u32 i;
+	int err;
+
+	if (len % TFS_SECTOR == 0)
+		return 0;
+	for (i = 0; i < tuple_count(exts); i++) {
+		const struct tuple_entry *e = tuple_at(exts, i);
+
+		if (tfs_extent_get(fs, e->key, e->val, &fsec, &off, &elen, &alloc) || sec < fsec ||
+		    sec >= fsec + elen)
+			continue;
+		err = fs->dev.read(fs->dev.ctx, sector, off + sec - fsec, 1);
+		if (!err) {
+			memset(sector + len % TFS_SECTOR, 0, TFS_SECTOR - len % TFS_SECTOR);
+			err = fs->dev.write(fs->dev.ctx, sector, off + sec - fsec, 1);
+		}
+		return err < 0 ? err : err ? -EIO : 0;
+	}
+	return 0; /* a hole */
+}
+
+int tfs_file_truncate(struct tfs *fs, struct value *file, u64 len)
+{
+	const struct symbol *s_extents = tfs_sym("extents");
+	u64 keep = (len + TFS_SECTOR - 1) / TFS_SECTOR, fsec, off, elen, alloc, span;
+	struct value *exts;
+	u32 i;
+	int err;
+
+	if (!fs->writable)
+		return -EROFS;
+	if (fs->failed)
+		return fs->failed;
+	if (!file || file->type != VALUE_TUPLE || !s_extents || len > ((u64)1 << 62))
+		return -EINVAL;
+	err = tfs_commit_pending(fs);
+	if (err)
+		return err;
+	exts = tuple_get(file, s_extents);
+	if (exts && exts->type == VALUE_TUPLE && len < tfs_file_length(file)) {
+		for (i = 0; i < tuple_count(exts);) {
+			const struct tuple_entry *e = tuple_at(exts, i);
+			struct value *ext = e->val;
+
+			if (tfs_extent_get(fs, e->key, ext, &fsec, &off, &elen, &alloc)) {
+				i++;
+				continue;
+			}
+			span = MAX(elen, alloc);
+			if (fsec >= keep) {
+				/* wholly past the new end: drop it (entries shift) */
+				tfs_space_release(&fs->space, off, span);
+				err = tfs_attr_set(fs, exts, e->key, NULL);
+				if (err)
+					return err;
+				continue;
+			}
+			if (fsec + span > keep) {
+				tfs_space_release(&fs->space, off + (keep - fsec),
+						  span - (keep - fsec));
+				err = tfs_attr_set(fs, ext, tfs_sym("length"),
+						   value_integer((s64)MIN(elen, keep - fsec)));
+				if (!err)
+					err = tfs_attr_set(fs, ext, tfs_sym("allocated"),
+							   value_integer((s64)(keep - fsec)));
+				if (err)
+					return err;
+			}
+			i++;
+		}
+		/* bytes past the end read as zeros if the file grows again */
+		err = tfs_zero_tail(fs, exts, len);
+		if (err)
+			return tfs_fail(fs, err);
+	}
+	if (tuple_get(file, tfs_sym("filelength")) && tfs_file_length(file) == len)
+		return 0;
+	return tfs_attr_set(fs, file, tfs_sym("filelength"), value_integer((s64)len));
 }

@@ -7,7 +7,7 @@
  * success walk the tree (lookups of every name), read every file (at most
  * 256 KiB each, 1 MiB per input) and require short reads to stop at
  * filelength. Then open the same bytes writable, set an attribute, append
- * to a file, flush and reopen: a volume we accepted must stay readable
+ * to a file, truncate it to half, flush and reopen: a volume we accepted must stay readable
  * after our own writes (abort otherwise); then compact, flush, reopen.
  */
 #include <stdint.h>
@@ -144,6 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = tfs_set(fs, tfs_root(fs), sym("fuzz"), value_cstring("x"));
 	if (!err && file)
 		err = tfs_file_append(fs, file, "appended", 8, 0);
+	if (!err && file)
+		err = tfs_file_truncate(fs, file, tfs_file_length(file) / 2);
 	if (!err)
 		err = tfs_flush(fs);
 	tfs_close(fs);

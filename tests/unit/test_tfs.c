@@ -373,6 +373,56 @@ static void test_format_errors_and_empty(void)
 	free(m.data);
 }
 
+static void test_truncate(void)
+{
+	struct memdev m;
+	struct tfs_dev dev = memdev_new(&m, 8192, true);
+	struct tfs_msg msg;
+	struct tfs *fs;
+	struct value *root = value_tuple(), *f;
+	u8 want[12000], got[12000];
+	u64 used;
+	s64 n;
+
+	f = add_file(root, "f");
+	REQUIRE(tfs_format(&dev, "trunc", test_uuid, &fs, &msg) == 0);
+	REQUIRE(tfs_write_root(fs, root) == 0);
+	fill(want, 10000, 3);
+	CHECK_INT(tfs_file_append(fs, f, want, 10000, 0), 0);
+	CHECK_INT(tfs_flush(fs), 0);
+	tfs_close(fs);
+
+	REQUIRE(tfs_open(&dev, &fs, &msg) == 0);
+	used = tfs_used_sectors(fs); /* ext 0 + log + 20 data sectors */
+	CHECK_INT(used, 1 + 1024 + 20);
+	f = tfs_lookup(tfs_root(fs), "f");
+	CHECK_INT(tfs_file_truncate(fs, f, 3000), 0);
+	CHECK_INT(tfs_used_sectors(fs), used - (20 - 6));
+	CHECK_INT(tfs_file_truncate(fs, f, 5000), 0); /* grows: a hole */
+	CHECK_INT(tfs_file_append(fs, f, "tail", 4, 0), 0);
+	CHECK_INT(tfs_flush(fs), 0);
+	tfs_close(fs);
+
+	REQUIRE(tfs_open(&dev, &fs, &msg) == 0);
+	f = tfs_lookup(tfs_root(fs), "f");
+	CHECK_INT(tfs_file_length(f), 5004);
+	n = tfs_file_read(fs, f, got, 0, sizeof(got));
+	CHECK_INT(n, 5004);
+	memset(want + 3000, 0, 2000);
+	memcpy(want + 5000, "tail", 4);
+	CHECK(!memcmp(got, want, 5004));
+	/* truncate to 0 frees every extent */
+	CHECK_INT(tfs_file_truncate(fs, f, 0), 0);
+	CHECK_INT(tuple_count(tuple_get(f, sym("extents"))), 0);
+	CHECK_INT(tfs_flush(fs), 0);
+	tfs_close(fs);
+	REQUIRE(tfs_open(&dev, &fs, &msg) == 0);
+	CHECK_INT(tfs_file_length(tfs_lookup(tfs_root(fs), "f")), 0);
+	CHECK_INT(tfs_used_sectors(fs), used - 20);
+	tfs_close(fs);
+	free(m.data);
+}
+
 int main(void)
 {
 	RUN(test_write_reopen);
@@ -380,6 +430,7 @@ int main(void)
 	RUN(test_rw_reopen_and_extend);
 	RUN(test_fragmented_and_huge);
 	RUN(test_format_errors_and_empty);
+	RUN(test_truncate);
 	sym_table_free();
 	return check_done();
 }
