@@ -8,12 +8,12 @@
 #include "net/netdev.h"
 
 struct net_l4 {
-	u8 proto;    /* 6 TCP, 17 UDP */
+	u8 proto; /* 6 TCP, 17 UDP */
 	bool ipv4;
-	u16 start;   /* L4 header offset in the frame */
-	u16 offset;  /* checksum field offset within it */
-	u32 len;     /* L4 length (header + payload) */
-	u16 pseudo;  /* folded pseudo-header sum (not inverted) */
+	u16 start;  /* L4 header offset in the frame */
+	u16 offset; /* checksum field offset within it */
+	u32 len;    /* L4 length (header + payload) */
+	u16 pseudo; /* folded pseudo-header sum (not inverted) */
 };
 
 /* find an unfragmented TCP/UDP header in frame f (avail contiguous bytes

@@ -23,8 +23,8 @@
 #include "kernel/time.h"
 #include "arch.h"
 
-#define NET_MAX_IFS	 8
-#define NET_TICK_NS	 (50ull * 1000000)
+#define NET_MAX_IFS	  8
+#define NET_TICK_NS	  (50ull * 1000000)
 #define NET_SELFTEST_PORT 7
 
 struct net_if {
@@ -148,7 +148,7 @@ static void net_report(struct netif *netif, netif_nsc_reason_t reason,
 				 ? " (slaac)"
 				 : " (static)");
 		} else if (!ip6_addr_isvalid(state)) {
-			nif->printed_ip6 &= (u8)~(1u << i);
+			nif->printed_ip6 &= (u8) ~(1u << i);
 		}
 	}
 }
@@ -203,17 +203,16 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 	ip4_addr_set_zero(&mask);
 	ip4_addr_set_zero(&gw);
 	have_ip = net_ip4_setting(nif, net_setting(root, iface, first, "ipaddr"), "ipaddr", &ip);
-	have_mask = net_ip4_setting(nif, net_setting(root, iface, first, "netmask"), "netmask",
-				    &mask);
-	have_gw = net_ip4_setting(nif, net_setting(root, iface, first, "gateway"), "gateway",
-				  &gw);
+	have_mask =
+	    net_ip4_setting(nif, net_setting(root, iface, first, "netmask"), "netmask", &mask);
+	have_gw = net_ip4_setting(nif, net_setting(root, iface, first, "gateway"), "gateway", &gw);
 	if (have_ip < 0 || have_mask < 0 || have_gw < 0)
 		return -EINVAL;
 	if (have_ip && !have_mask)
 		IP4_ADDR(&mask, 255, 255, 255, 0);
 	if (have_ip && !have_gw) /* the network's first host */
-		ip4_addr_set_u32(&gw, (ip4_addr_get_u32(&ip) & ip4_addr_get_u32(&mask)) |
-					  lwip_htonl(1));
+		ip4_addr_set_u32(&gw,
+				 (ip4_addr_get_u32(&ip) & ip4_addr_get_u32(&mask)) | lwip_htonl(1));
 	v = net_setting(root, iface, first, "mtu");
 	if (v) {
 		if (value_to_s64(v, &mtu) || mtu < 1280 || mtu > nif->nd->mtu) {
@@ -231,7 +230,8 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 	}
 	nif->netif.mtu = (u16)mtu;
 	nif->netif.mtu6 = (u16)mtu;
-	klog("%s: up, mtu %u, IPv4 %s", nif->nd->name, (unsigned)mtu, nif->dhcp ? "by DHCP" : "static");
+	klog("%s: up, mtu %u, IPv4 %s", nif->nd->name, (unsigned)mtu,
+	     nif->dhcp ? "by DHCP" : "static");
 	netif_create_ip6_linklocal_address(&nif->netif, 1);
 	netif_set_ip6_autoconfig_enabled(&nif->netif, 1);
 	v = net_setting(root, iface, first, "ip6addr");
@@ -283,8 +283,9 @@ int net_init(struct value *root)
 	clock_tick_register(net_tick, NET_TICK_NS);
 	v = root ? tuple_get_cstr(root, "net_selftest") : NULL;
 	if (v && value_flag(root, "net_selftest")) {
-		if (v->type == VALUE_INTEGER || (v->type == VALUE_STRING && v->str.len &&
-						 v->str.bytes[0] >= '0' && v->str.bytes[0] <= '9')) {
+		if (v->type == VALUE_INTEGER ||
+		    (v->type == VALUE_STRING && v->str.len && v->str.bytes[0] >= '0' &&
+		     v->str.bytes[0] <= '9')) {
 			if (value_to_s64(v, &port) || port < 1 || port > 65535) {
 				kprintf("net: net_selftest: port must be 1..65535\n");
 				return -EINVAL;
@@ -328,7 +329,8 @@ void net_wait_ready(struct value *root)
 	while (!net_ip4_bound() && clock_now_ns() < deadline)
 		arch_wait_irq();
 	if (net_ip4_bound())
-		klog("net: IPv4 address after %lu ms", (unsigned long)((clock_now_ns() - start) / 1000000));
+		klog("net: IPv4 address after %lu ms",
+		     (unsigned long)((clock_now_ns() - start) / 1000000));
 	else
 		klog("net: no IPv4 address after %ld s; starting the program anyway", (long)secs);
 }

@@ -51,8 +51,7 @@ struct netdev {
 int netdev_register(struct netdev *nd);
 /* drivers: a received frame (without the device header). csum_ok: the
  * device verified the TCP/UDP checksum. The stack copies the data. */
-void netdev_rx(struct netdev *nd, const struct netdev_seg *seg, unsigned n, u32 len,
-	       bool csum_ok);
+void netdev_rx(struct netdev *nd, const struct netdev_seg *seg, unsigned n, u32 len, bool csum_ok);
 /* drivers: the device is done with a frame given to ndo_xmit */
 void netdev_tx_done(struct netdev *nd, void *cookie);
 

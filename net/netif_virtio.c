@@ -53,8 +53,7 @@ void netdev_tx_done(struct netdev *nd, void *cookie)
 	pbuf_free(cookie);
 }
 
-void netdev_rx(struct netdev *nd, const struct netdev_seg *seg, unsigned n, u32 len,
-	       bool csum_ok)
+void netdev_rx(struct netdev *nd, const struct netdev_seg *seg, unsigned n, u32 len, bool csum_ok)
 {
 	struct netif *netif = nd->stack_priv;
 	struct pbuf *p;

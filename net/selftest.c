@@ -18,9 +18,9 @@ static err_t st_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		if (nd)
 			klog("net: %s: rx %lu frames (%lu in several buffers, %lu dropped), tx %lu "
 			     "(%lu dropped)",
-			     nd->name, (unsigned long)nd->rx_frames, (unsigned long)nd->rx_multi_buf,
-			     (unsigned long)nd->rx_dropped, (unsigned long)nd->tx_frames,
-			     (unsigned long)nd->tx_dropped);
+			     nd->name, (unsigned long)nd->rx_frames,
+			     (unsigned long)nd->rx_multi_buf, (unsigned long)nd->rx_dropped,
+			     (unsigned long)nd->tx_frames, (unsigned long)nd->tx_dropped);
 		tcp_arg(pcb, NULL);
 		tcp_recv(pcb, NULL);
 		if (tcp_close(pcb) != ERR_OK)
@@ -29,7 +29,8 @@ static err_t st_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 	}
 	/* no room to echo it all: lwIP keeps the data and offers it again
 	 * (refused data, retried by its fast timer) */
-	if (tcp_sndbuf(pcb) < p->tot_len || tcp_sndqueuelen(pcb) + pbuf_clen(p) + 8 > TCP_SND_QUEUELEN) {
+	if (tcp_sndbuf(pcb) < p->tot_len ||
+	    tcp_sndqueuelen(pcb) + pbuf_clen(p) + 8 > TCP_SND_QUEUELEN) {
 		tcp_output(pcb);
 		return ERR_MEM;
 	}
@@ -62,8 +63,8 @@ static err_t st_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_recv(pcb, st_recv);
 	tcp_err(pcb, st_err);
 	ipaddr_ntoa_r(&pcb->local_ip, a, sizeof(a));
-	n = snprintf(banner, sizeof(banner), "monos selftest %s %s\n",
-		     netif_default ? "en1" : "?", a);
+	n = snprintf(banner, sizeof(banner), "monos selftest %s %s\n", netif_default ? "en1" : "?",
+		     a);
 	if (tcp_write(pcb, banner, (u16_t)n, TCP_WRITE_FLAG_COPY) == ERR_OK)
 		tcp_output(pcb);
 	return ERR_OK;

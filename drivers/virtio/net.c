@@ -122,8 +122,8 @@ static void vnet_rx_done(struct virtq *vq, void *token, u32 len)
 			return;
 		}
 		v->expect = v->mrg ? h->num_buffers : 1;
-		v->pend_csum_ok = (v->nd.features & NETDEV_F_RX_CSUM) &&
-				  (h->flags & VNET_HDR_F_DATA_VALID);
+		v->pend_csum_ok =
+		    (v->nd.features & NETDEV_F_RX_CSUM) && (h->flags & VNET_HDR_F_DATA_VALID);
 		off = v->hdr_len;
 		if (v->expect == 0 || v->expect > VNET_RX_MAXBUFS) {
 			klog("%s: frame in %u buffers: dropped", v->nd.name, v->expect);
@@ -180,8 +180,8 @@ static int vnet_xmit(struct netdev *nd, const struct netdev_seg *seg, unsigned n
 		h->csum_start = csum->start;
 		h->csum_offset = csum->offset;
 	}
-	v->sg[0] = (struct virtq_sg){v->tx_hdrs_phys + s->index * VNET_TX_SLOTSIZE, v->hdr_len,
-				     false};
+	v->sg[0] =
+	    (struct virtq_sg){v->tx_hdrs_phys + s->index * VNET_TX_SLOTSIZE, v->hdr_len, false};
 	/* each segment as physically contiguous pieces (page by page) */
 	for (unsigned i = 0; i < n; i++) {
 		const u8 *p = seg[i].data;
@@ -248,7 +248,8 @@ static u32 vnet_rxbuf_size(const struct vnet *v)
 		n = n * 10 + (u32)(*c - '0');
 	if (!v->mrg || n < 256 || n > VNET_RXBUF || (n & (n - 1))) {
 		kprintf("virtio-net: monos.vnet_rxbuf=%u ignored (256..%u, a power of two, and "
-			"mergeable buffers needed)\n", n, VNET_RXBUF);
+			"mergeable buffers needed)\n",
+			n, VNET_RXBUF);
 		return VNET_RXBUF;
 	}
 	return n;
@@ -367,8 +368,8 @@ int virtio_net_probe(struct virtio_dev *vd)
 	     "header %u%s%s%s%s%s",
 	     v->nd.name, vd->name, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2], v->nd.mac[3],
 	     v->nd.mac[4], v->nd.mac[5], v->nd.mtu, v->rxq->size, v->txq->size, v->rxq->size,
-	     v->rxbuf, v->hdr_len,
-	     v->mrg ? ", mrg_rxbuf" : "", virtio_has(vd, VIRTIO_F_EVENT_IDX) ? ", event_idx" : "",
+	     v->rxbuf, v->hdr_len, v->mrg ? ", mrg_rxbuf" : "",
+	     virtio_has(vd, VIRTIO_F_EVENT_IDX) ? ", event_idx" : "",
 	     virtio_has(vd, VNET_F_CSUM) ? ", tx_csum" : "",
 	     virtio_has(vd, VNET_F_GUEST_CSUM) ? ", rx_csum" : "",
 	     (status & VNET_S_LINK_UP) ? "" : ", link down");

@@ -33,8 +33,11 @@ void net_lwip_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void net_lwip_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
 uint32_t net_rand32(void);
 
-#define LWIP_PLATFORM_DIAG(x)	 do { net_lwip_diag x; } while (0)
+#define LWIP_PLATFORM_DIAG(x)                                                                      \
+	do {                                                                                       \
+		net_lwip_diag x;                                                                   \
+	} while (0)
 #define LWIP_PLATFORM_ASSERT(x) net_lwip_assert(x, __FILE__, __LINE__)
-#define LWIP_RAND()		 net_rand32()
+#define LWIP_RAND()		net_rand32()
 
 #endif
