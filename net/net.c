@@ -192,7 +192,9 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 	const struct value *iface = root ? tuple_get_cstr(root, nif->nd->name) : NULL;
 	const struct value *v;
 	ip4_addr_t ip, mask, gw;
-	int have_ip, have_mask, have_gw;
+	int have_ip, have_mask, have_gw, have_ip6 = 0;
+	ip6_addr_t a6;
+	s8 idx;
 	s64 mtu;
 
 	if (iface && iface->type != VALUE_TUPLE) {
@@ -223,6 +225,20 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 	} else {
 		mtu = nif->nd->mtu;
 	}
+	if (have_mask && (~lwip_ntohl(ip4_addr_get_u32(&mask)) + 1) &
+			     ~lwip_ntohl(ip4_addr_get_u32(&mask))) {
+		kprintf("net: %s: netmask: not a contiguous mask\n", nif->nd->name);
+		return -EINVAL;
+	}
+	v = net_setting(root, iface, first, "ip6addr");
+	if (v) {
+		have_ip6 = v->type == VALUE_STRING && ip6addr_aton((const char *)v->str.bytes, &a6);
+		if (!have_ip6 || ip6_addr_ismulticast(&a6) || ip6_addr_isany(&a6)) {
+			kprintf("net: %s: ip6addr: not a unicast IPv6 address\n", nif->nd->name);
+			return -EINVAL;
+		}
+	}
+	/* every setting checked: from here on only memory can fail */
 	nif->dhcp = !have_ip;
 	if (net_netif_add(nif->nd, &nif->netif, &ip, &mask, &gw)) {
 		kprintf("net: %s: out of memory\n", nif->nd->name);
@@ -234,28 +250,23 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 	     nif->dhcp ? "by DHCP" : "static");
 	netif_create_ip6_linklocal_address(&nif->netif, 1);
 	netif_set_ip6_autoconfig_enabled(&nif->netif, 1);
-	v = net_setting(root, iface, first, "ip6addr");
-	if (v) {
-		ip6_addr_t a6;
-		s8 idx;
-
-		if (v->type != VALUE_STRING || !ip6addr_aton((const char *)v->str.bytes, &a6)) {
-			kprintf("net: %s: ip6addr: not an IPv6 address\n", nif->nd->name);
-			return -EINVAL;
-		}
-		if (netif_add_ip6_address(&nif->netif, &a6, &idx) != ERR_OK) {
-			kprintf("net: %s: ip6addr: no free address slot\n", nif->nd->name);
-			return -ENOSPC;
-		}
+	if (have_ip6 && netif_add_ip6_address(&nif->netif, &a6, &idx) != ERR_OK) {
+		kprintf("net: %s: ip6addr: no free address slot\n", nif->nd->name);
+		goto out_remove;
 	}
 	netif_set_up(&nif->netif);
 	if (nif->nd->features & NETDEV_F_LINK_UP)
 		netif_set_link_up(&nif->netif);
 	if (nif->dhcp && dhcp_start(&nif->netif) != ERR_OK) {
-		kprintf("net: %s: DHCP did not start\n", nif->nd->name);
-		return -ENOMEM;
+		kprintf("net: %s: DHCP did not start (out of memory)\n", nif->nd->name);
+		goto out_remove;
 	}
 	return 0;
+
+out_remove:
+	netif_remove(&nif->netif);
+	nif->nd->stack_priv = NULL;
+	return -ENOMEM;
 }
 
 int net_init(struct value *root)
