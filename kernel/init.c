@@ -11,6 +11,7 @@
 #include "kernel/boot.h"
 #include "kernel/klog.h"
 #include "kernel/thread.h"
+#include "kernel/sched.h"
 #include "kernel/mm/mm.h"
 #include "sys/exec.h"
 #include "lib/value.h"
@@ -83,10 +84,12 @@ void kernel_main(u64 start_info)
 	if (net_init(root) == 0)
 		net_wait_ready(root); /* exec_wait_for_ip4_secs */
 
+	sched_init();
 	t = thread_create_user();
 	if (!t || uvm_init())
 		panic("init: out of memory for the first thread");
 	thread_switch_to(t);
+	sched_set_first(t);
 	err = exec_program(t, root);
 	if (err)
 		kernel_exit(EXIT_NO_PROGRAM);

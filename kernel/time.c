@@ -1,8 +1,10 @@
 /*
  * time.c - kernel clocks and sleeping (kernel layer): monotonic and wall
  * time on top of the arch clock, and clock_sleep_until() which arms the
- * one-shot timer and halts until the deadline (the scheduler's timer queue
- * replaces the halt loop when threads land). Also a minimal periodic tick
+ * one-shot timer and halts until the deadline (boot code; threads sleep
+ * through the scheduler, sched_sleep_until). clock_rearm arms the timer
+ * for the earliest of the kernel tick, a boot sleeper and the scheduler's
+ * deadlines (blocked threads' timeouts, the quantum end). Also a minimal periodic tick
  * (clock_tick_register: the network stack's timers) that shares the one
  * one-shot timer with sleepers: the timer is armed for the earlier of the
  * sleeper's deadline and the next tick. Called by sys/ time syscalls, klog,
@@ -10,6 +12,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/time.h"
+#include "kernel/sched.h"
 #include "arch.h"
 
 u64 clock_now_ns(void)
@@ -26,12 +29,15 @@ static void (*tick_fn)(void);
 static u64 tick_period_ns, tick_next_ns;
 static u64 sleep_deadline_ns; /* 0: nobody sleeping */
 
-static void clock_rearm(void)
+void clock_rearm(void)
 {
 	u64 d = tick_fn ? tick_next_ns : 0;
+	u64 s = sched_next_deadline();
 
 	if (sleep_deadline_ns && (!d || sleep_deadline_ns < d))
 		d = sleep_deadline_ns;
+	if (s && (!d || s < d))
+		d = s;
 	arch_timer_arm(d);
 }
 
@@ -51,6 +57,7 @@ void clock_timer_interrupt(void)
 		tick_next_ns = now + tick_period_ns;
 		tick_fn();
 	}
+	sched_timer(now);
 	clock_rearm();
 }
 

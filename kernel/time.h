@@ -10,5 +10,7 @@
 void clock_sleep_until(u64 deadline_ns); /* monotonic ns */
 /* the arch timer interrupt calls this: runs the tick, re-arms the timer */
 void clock_timer_interrupt(void);
+/* arm the one-shot timer for the earliest pending deadline */
+void clock_rearm(void);
 
 #endif

@@ -2,11 +2,13 @@
  * sys_misc.c - process and system information syscalls (sys/ layer):
  * uname, the id calls (one process: pid 1, parent 0, root user), TLS
  * (arch_prctl, set_tid_address, set_robust_list), resource limits,
- * getrandom, sched_getaffinity/sched_yield, sysinfo, exit and exit_group.
+ * getrandom, sched_getaffinity/sched_yield, sysinfo (exit and exit_group
+ * are in sys_thread.c).
  * Called through the syscall table.
  */
 #include "kernel/kernel.h"
 #include "kernel/thread.h"
+#include "kernel/sched.h"
 #include "kernel/mm/mm.h"
 #include "sys/syscalls.h"
 #include "arch.h"
@@ -235,6 +237,7 @@ long sys_sched_getaffinity(SYS_ARGS)
 
 long sys_sched_yield(SYS_ARGS)
 {
+	sched_yield();
 	return 0;
 }
 
@@ -260,15 +263,4 @@ long sys_sysinfo(SYS_ARGS)
 	si.procs = 1;
 	si.mem_unit = 1;
 	return copy_to_user(a0, &si, sizeof(si));
-}
-
-long sys_exit(SYS_ARGS)
-{
-	/* the only thread leaving ends the program, as exit_group */
-	kernel_exit((int)(a0 & 0xff));
-}
-
-long sys_exit_group(SYS_ARGS)
-{
-	kernel_exit((int)(a0 & 0xff));
 }

@@ -6,6 +6,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/time.h"
+#include "kernel/sched.h"
 #include "sys/syscalls.h"
 
 #define CLOCK_REALTIME 0
@@ -116,6 +117,8 @@ static int read_timespec(u64 uptr, u64 *ns)
 	return 0;
 }
 
+static long sleep_rel(u64 ns, u64 rem);
+
 long sys_nanosleep(SYS_ARGS)
 {
 	u64 ns;
@@ -123,12 +126,21 @@ long sys_nanosleep(SYS_ARGS)
 
 	if (err)
 		return err;
-	clock_sleep_until(clock_now_ns() + ns);
-	if (a1) {
-		struct timespec64 zero = { 0, 0 };
+	return sleep_rel(ns, a1);
+}
 
-		if (copy_to_user(a1, &zero, sizeof(zero)))
+/* sleep ns (interruptible); on a signal: -EINTR and the time left in rem */
+static long sleep_rel(u64 ns, u64 rem)
+{
+	u64 deadline = clock_now_ns() + ns;
+
+	if (sched_sleep_until(deadline, true) == -EINTR) {
+		u64 now = clock_now_ns(), left = deadline > now ? deadline - now : 0;
+		struct timespec64 ts = { (s64)(left / 1000000000u), (s64)(left % 1000000000u) };
+
+		if (rem && copy_to_user(rem, &ts, sizeof(ts)))
 			return -EFAULT;
+		return -EINTR;
 	}
 	return 0;
 }
@@ -149,10 +161,9 @@ long sys_clock_nanosleep(SYS_ARGS)
 	if (err)
 		return err;
 	if (a1 & TIMER_ABSTIME) {
-		if (ns > now)
-			clock_sleep_until(clock_now_ns() + (ns - now));
-	} else {
-		clock_sleep_until(clock_now_ns() + ns);
+		if (ns > now && sched_sleep_until(clock_now_ns() + (ns - now), true) == -EINTR)
+			return -EINTR;
+		return 0;
 	}
-	return 0;
+	return sleep_rel(ns, a3);
 }

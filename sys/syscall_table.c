@@ -10,6 +10,8 @@
 #include "sys/syscalls.h"
 #include "sys/syscall_nr.h"
 #include "sys/trace.h"
+#include "sys/signal.h"
+#include "kernel/sched.h"
 #include "arch/x86_64/x86.h"
 
 static const syscall_fn syscall_table[SYSCALL_MAX] = {
@@ -49,6 +51,17 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	[__NR_sysinfo] = sys_sysinfo,
 	[__NR_exit] = sys_exit,
 	[__NR_exit_group] = sys_exit_group,
+	[__NR_clone] = sys_clone,
+	[__NR_clone3] = sys_clone3,
+	[__NR_get_robust_list] = sys_get_robust_list,
+	[__NR_prctl] = sys_prctl,
+	[__NR_futex] = sys_futex,
+	[__NR_rt_sigreturn] = sys_rt_sigreturn,
+	[__NR_rt_sigpending] = sys_rt_sigpending,
+	[__NR_rt_sigsuspend] = sys_rt_sigsuspend,
+	[__NR_kill] = sys_kill,
+	[__NR_tkill] = sys_tkill,
+	[__NR_tgkill] = sys_tgkill,
 	/* K2: files (add new ones below this line) */
 	[__NR_read] = sys_read,
 	[__NR_write] = sys_write,
@@ -110,4 +123,7 @@ void syscall_dispatch(struct user_regs *r)
 	r->rax = (u64)ret;
 	if (trace_on)
 		trace_exit(nr, r, ret);
+	/* back to user mode: preemption point, then pending signals */
+	sched_return_to_user();
+	signal_deliver(r, nr == __NR_rt_sigreturn ? -1 : (long)nr);
 }

@@ -50,6 +50,18 @@ long sys_sched_yield(SYS_ARGS);
 long sys_sysinfo(SYS_ARGS);
 long sys_exit(SYS_ARGS);
 long sys_exit_group(SYS_ARGS);
+/* threads, futex, signals (sys_thread.c, sys_futex.c, sys_signal.c) */
+long sys_clone(SYS_ARGS);
+long sys_clone3(SYS_ARGS);
+long sys_get_robust_list(SYS_ARGS);
+long sys_prctl(SYS_ARGS);
+long sys_futex(SYS_ARGS);
+long sys_rt_sigreturn(SYS_ARGS);
+long sys_rt_sigpending(SYS_ARGS);
+long sys_rt_sigsuspend(SYS_ARGS);
+long sys_kill(SYS_ARGS);
+long sys_tkill(SYS_ARGS);
+long sys_tgkill(SYS_ARGS);
 
 /* ---- K2: files (add new ones below this line) ---- */
 long sys_read(SYS_ARGS);

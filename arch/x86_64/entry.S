@@ -117,6 +117,12 @@ syscall_return:
 	movq %rcx, %rax
 	sarq $47, %rax
 	jnz 3f
+	/* sysret loads rcx/r11 from rip/rflags: when the frame's rcx/r11
+	 * differ (rt_sigreturn, a signal handler frame) use iretq */
+	cmpq 96(%rsp), %rcx
+	jne 3f
+	cmpq 32(%rsp), %r11
+	jne 3f
 	POP_REGS
 	movq 16(%rsp), %rcx         /* rip */
 	movq 32(%rsp), %r11         /* rflags */

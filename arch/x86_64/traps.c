@@ -11,6 +11,8 @@
 #include "kernel/klog.h"
 #include "kernel/fault.h"
 #include "kernel/mm/mm.h"
+#include "kernel/sched.h"
+#include "sys/signal.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 
@@ -185,19 +187,48 @@ static void page_fault(struct user_regs *r)
 		/* user memory: demand paging, for the program or for uaccess */
 		if (uvm_fault(addr, write, exec) == 0)
 			return;
-		if (user)
+		if (user) {
 			user_fault(r, FAULT_SIGSEGV, addr, exec ? "exec" : write ? "write" : "read");
+			return;
+		}
 		if (fixup(r))
 			return;
 	} else if (user) {
 		user_fault(r, FAULT_SIGSEGV, addr, exec ? "exec" : write ? "write" : "read");
+		return;
 	} else if (fixup(r)) {
 		return;
 	}
 	kernel_trap_panic(r, addr);
 }
 
-void trap_dispatch(struct user_regs *r)
+static void user_exception(struct user_regs *r)
+{
+	const char *name = exc_names[r->vector] ? exc_names[r->vector] : "exception";
+
+	switch (r->vector) {
+	case 0:
+	case 16:
+	case 19:
+		user_fault(r, FAULT_SIGFPE, r->rip, name);
+		break;
+	case 6:
+		user_fault(r, FAULT_SIGILL, r->rip, name);
+		break;
+	case 1:
+	case 3:
+		user_fault(r, FAULT_SIGTRAP, 0, name);
+		break;
+	case 17:
+		user_fault(r, FAULT_SIGBUS, 0, name);
+		break;
+	default:
+		user_fault(r, FAULT_SIGSEGV, 0, name);
+		break;
+	}
+}
+
+static void trap_dispatch_one(struct user_regs *r)
 {
 	if (r->vector >= 32) {
 		irq_dispatch(r);
@@ -208,24 +239,21 @@ void trap_dispatch(struct user_regs *r)
 		return;
 	}
 	if (r->cs & 3) {
-		switch (r->vector) {
-		case 0:
-		case 16:
-		case 19:
-			user_fault(r, FAULT_SIGFPE, 0, exc_names[r->vector]);
-		case 6:
-			user_fault(r, FAULT_SIGILL, 0, exc_names[r->vector]);
-		case 1:
-		case 3:
-			user_fault(r, FAULT_SIGTRAP, 0, exc_names[r->vector]);
-		case 17:
-			user_fault(r, FAULT_SIGBUS, 0, exc_names[r->vector]);
-		default:
-			user_fault(r, FAULT_SIGSEGV, 0, exc_names[r->vector] ?
-							     exc_names[r->vector] : "exception");
-		}
+		user_exception(r);
+		return;
 	}
 	if (r->vector == 13 && fixup(r))
 		return; /* non-canonical user pointer inside a user copy */
 	kernel_trap_panic(r, read_cr2());
+}
+
+void trap_dispatch(struct user_regs *r)
+{
+	trap_dispatch_one(r);
+	if (r->cs & 3) {
+		/* back to user mode: preemption point (the timer ends a
+		 * quantum here), then pending signals (faults included) */
+		sched_return_to_user();
+		signal_deliver(r, -1);
+	}
 }
