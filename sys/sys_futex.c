@@ -10,7 +10,7 @@
  * operations). Reading and updating the user word is atomic because the
  * kernel runs with interrupts off on one CPU (SMP needs locked user
  * cmpxchg with fixups here). `futex_trace:t` in the manifest prints each
- * operation and its result. Also robust-list processing at thread exit.
+ * operation and its result (waits also when they start, ending in "..."). Also robust-list processing at thread exit.
  * Called through the syscall table and by sys/sys_thread.c.
  */
 #include "kernel/kernel.h"
@@ -294,6 +294,12 @@ long sys_futex(SYS_ARGS)
 
 	if (trace < 0)
 		trace = config_flag("futex_trace");
+	if (trace && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET))
+		kprintf("futex[%d]: %#lx %s%s%s val %u timeout %#lx val3 %#x ...\n",
+			current()->tid, (unsigned long)a0, futex_op_names[cmd],
+			a1 & FUTEX_PRIVATE_FLAG ? "_PRIVATE" : "",
+			a1 & FUTEX_CLOCK_REALTIME ? "|CLOCK_REALTIME" : "", (u32)a2,
+			(unsigned long)a3, (u32)a5);
 	r = futex_do(a0, (int)a1, (u32)a2, a3, a4, (u32)a5);
 	if (trace)
 		kprintf("futex[%d]: %#lx %s%s%s val %u arg %#lx uaddr2 %#lx val3 %#x = %ld%s%s\n",

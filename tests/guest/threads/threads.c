@@ -8,6 +8,7 @@
  *   threads threadexit  main leaves with SYS_exit; the last thread exits 7
  *   threads raise       raise(SIGUSR1) with the default action (138)
  *   threads sleep MS    sleeps MS milliseconds, exits 0 (idle CPU check)
+ *   threads futexdemo   one futex wait ended by a wake (futex_trace:t)
  */
 #include "../gtest.h"
 #include <pthread.h>
@@ -662,6 +663,16 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "raise")) {
 		raise(SIGUSR1);
 		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "futexdemo")) {
+		/* one wait that a wake ends (futex_trace:t check) */
+		pthread_t th;
+		atomic_store(&fw, 0);
+		pthread_create(&th, NULL, futex_waiter, &fw);
+		sleep_ms(50);
+		long r = futex(&fw, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		pthread_join(th, NULL);
+		return r == 1 && woke_count == 1 ? 0 : 1;
 	}
 	if (argc > 2 && !strcmp(argv[1], "sleep")) {
 		sleep_ms(atoi(argv[2]));
