@@ -93,6 +93,34 @@ static void test_create_join(void)
 	printf("figure thread_create_join_us %.1f\n", dt / 1000.0 / (N * ROUNDS));
 }
 
+/* ---- preemption: two CPU-bound threads that never block or yield ---- */
+static atomic_long spin_count;
+static atomic_int spin_stop;
+
+static void *spinner(void *a)
+{
+	while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
+		atomic_fetch_add_explicit(&spin_count, 1, memory_order_relaxed);
+	return a;
+}
+
+static void test_preemption(void)
+{
+	pthread_t th;
+	long long t0 = now_ns(CLOCK_MONOTONIC), dt;
+
+	pthread_create(&th, NULL, spinner, NULL);
+	/* on one vCPU the spinner only counts if the timer preempts us */
+	while (atomic_load_explicit(&spin_count, memory_order_relaxed) < 100000 &&
+	       now_ns(CLOCK_MONOTONIC) - t0 < 20000000000LL)
+		;
+	atomic_store(&spin_stop, 1);
+	pthread_join(th, NULL);
+	dt = now_ns(CLOCK_MONOTONIC) - t0;
+	CHECK("preemption_cpu_bound", spin_count >= 100000, "spinner counted %ld in %lld ms",
+	      (long)spin_count, dt / 1000000);
+}
+
 /* ---- mutex and condvar counters ---- */
 static pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
 static long counter;
@@ -679,6 +707,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	test_create_join();
+	test_preemption();
 	test_mutex();
 	test_condvar();
 	test_barrier();
