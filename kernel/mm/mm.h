@@ -58,6 +58,7 @@ int uvm_zap(u64 start, u64 end);          /* drop pages (demand-zero again) */
 bool uvm_range_free(u64 start, u64 end);  /* no VMA overlaps */
 bool uvm_range_mapped(u64 start, u64 end); /* fully covered by VMAs */
 u64 uvm_find_gap(u64 len, u64 hint);      /* top-down from the mmap base; 0 = none */
+void uvm_set_mmap_top(u64 top);           /* where top-down searches start (ASLR, exec) */
 const struct vma *uvm_find(u64 addr);     /* the VMA holding addr or NULL */
 /* make one page present (demand-zero), for faults and the loader:
  * 0, -EFAULT (no VMA / not allowed), -ENOMEM */

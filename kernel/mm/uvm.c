@@ -13,7 +13,9 @@
 #include "arch.h"
 
 #define PTE_SW_KEEP (1ULL << 9) /* page kept while PROT_NONE */
-#define UVM_MMAP_TOP 0x7f0000000000ULL
+#define UVM_MMAP_TOP_DEFAULT 0x7f0000000000ULL
+
+static u64 mmap_top = UVM_MMAP_TOP_DEFAULT;
 
 static struct vma *vmas;
 static u32 nr_vmas, cap_vmas;
@@ -240,9 +242,15 @@ int uvm_protect(u64 start, u64 end, u32 prot)
 	return 0;
 }
 
+void uvm_set_mmap_top(u64 top)
+{
+	if (top > USER_MIN && top <= USER_MAX)
+		mmap_top = ALIGN_DOWN(top, PAGE_SIZE);
+}
+
 u64 uvm_find_gap(u64 len, u64 hint)
 {
-	u64 top = UVM_MMAP_TOP;
+	u64 top = mmap_top;
 
 	if (hint && hint >= USER_MIN && hint + len <= USER_MAX && hint + len > hint &&
 	    uvm_range_free(hint, hint + len))

@@ -1,8 +1,8 @@
 /*
  * elf.c - checks the program given to `monos run`/`monos build` before an
  * image is made: a regular file holding an ELF64 little-endian x86-64
- * executable. ET_EXEC and static-PIE (ET_DYN without PT_INTERP) pass; a
- * dynamically linked program (PT_INTERP) is refused until issue 4.
+ * executable: ET_EXEC or ET_DYN (PIE, static-PIE); what a dynamic program
+ * needs is found by deps.c.
  *
  * Layer: host tool (tools/monos). Called by main.c. Uses its own reading of
  * the ELF header and program headers (<elf.h> for the constants only).
@@ -66,12 +66,7 @@ int elf_check_program(const char *path)
 			monos_error("%s: corrupt ELF program headers", path);
 			goto out_close;
 		}
-		if (ph.p_type == PT_INTERP) {
-			monos_error("%s: dynamic programs are not supported yet (issue 4); "
-				    "link it with -static or -static-pie",
-				    path);
-			goto out_close;
-		}
+		(void)ph; /* PT_INTERP programs are fine: deps.c adds what they need */
 	}
 	if (eh.e_entry == 0) {
 		monos_error("%s: not an executable (no entry point; a shared library?)", path);

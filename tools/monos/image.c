@@ -175,7 +175,7 @@ out_free:
 	return ret;
 }
 
-static char *cache_dir(void)
+char *monos_cache_dir(void)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *dir = NULL, *parent = NULL;
@@ -277,7 +277,7 @@ int image_cached(const struct image_req *req, char **path)
 	int ret = 0;
 
 	image_key(req, key);
-	dir = cache_dir();
+	dir = monos_cache_dir();
 	if (!dir)
 		return -1;
 	if (asprintf(path, "%s/%s-%s.img", dir, key, req->full ? "full" : "bare") < 0) {

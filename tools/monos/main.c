@@ -56,7 +56,8 @@ static const char usage_text[] =
     "       monos build -o IMAGE [options] PROGRAM [ARGS...]   write the image only\n"
     "       monos boot [options] IMAGE                boot an existing image as it is\n"
     "\n"
-    "PROGRAM is a static x86-64 Linux ELF (-static or -static-pie). monos exits\n"
+    "PROGRAM is an x86-64 Linux ELF, static or dynamic (its interpreter and\n"
+    "libraries are found as ld.so finds them and added). monos exits\n"
     "with the program's exit code; 124 timeout, 125 kernel panic, 126 the VM\n"
     "could not be built or run, 123 the BIOS boot loader failed, 2 usage error.\n"
     "\n"
@@ -66,6 +67,7 @@ static const char usage_text[] =
     "  -d                  trace system calls (trace:t)\n"
     "  -f HOST[:GUEST]     add a file (default guest path: /BASENAME)\n"
     "  --dir HOST[:GUEST]  add a directory tree (default guest path: /BASENAME)\n"
+    "  --ssl               add the host's CA bundle (/etc/ssl/certs/ca-certificates.crt)\n"
     "VM options (run, boot):\n"
     "  -m MEM              memory, e.g. 256M (default), 1G\n"
     "  --accel A           kvm, tcg or auto (default: KVM only on hardware KVM)\n"
@@ -90,15 +92,17 @@ struct opts {
 	const char *accel;
 	const char *machine;
 	double timeout;
+	bool ssl; /* --ssl: add the CA bundle */
 };
 
-enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT };
+enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT, OPT_SSL };
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, OPT_DIR},
     {"accel", required_argument, NULL, OPT_ACCEL},
     {"machine", required_argument, NULL, OPT_MACHINE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"ssl", no_argument, NULL, OPT_SSL},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -193,6 +197,12 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(0);
+		case OPT_SSL:
+			if (o->cmd == CMD_BOOT)
+				usage_error("boot uses the image as it is: --ssl cannot change it");
+			o->ssl = true;
+			o->image_opts = true;
+			break;
 		case OPT_ACCEL:
 			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") &&
 			    strcmp(optarg, "auto"))
@@ -427,6 +437,8 @@ int main(int argc, char **argv)
 
 		snprintf(gpath, sizeof(gpath), "/%s", prog_name);
 		if (tree_add_file(&o.tree, argv[first], gpath) < 0)
+			return MONOS_EXIT_USAGE;
+		if (deps_add(&o.tree, argv[first], gpath, o.ssl) < 0)
 			return MONOS_EXIT_USAGE;
 	}
 	if (monos_verbose)

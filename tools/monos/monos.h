@@ -85,10 +85,20 @@ int tree_add_dir(struct tree *t, const char *host, const char *gpath);
 /* split "HOST[:GUEST]" and add it (file or dir); the default guest path is
  * "/" + basename(HOST) */
 int tree_add_spec(struct tree *t, const char *spec, bool dir);
+/* is there a node at guest path gpath? */
+bool tree_has(const struct tree *t, const char *gpath);
 /* print the tree as the value of `children` into sb: "(name:(...) ...)" */
 void tree_print(const struct tree *t, struct strbuf *sb);
 /* append s as a manifest name/string (bare when safe, else "quoted") */
 void manifest_quote(struct strbuf *sb, const char *s);
+
+/* ---- deps.c ---- */
+/* For a dynamic program (PT_INTERP) at host path prog_host (guest path
+ * prog_guest): add its interpreter and DT_NEEDED libraries, recursively,
+ * at the paths the guest's ld.so opens, plus /etc stubs (and the CA bundle
+ * when ssl). Static programs: nothing. 0, or -1 after one "monos: ..." line
+ * naming what is missing. -v lists what was added. */
+int deps_add(struct tree *t, const char *prog_host, const char *prog_guest, bool ssl);
 
 /* ---- image.c ---- */
 struct image_req {
@@ -98,6 +108,9 @@ struct image_req {
 	bool full;	      /* MBR image with bootfs (q35 BIOS boot) */
 	const char *mkfs, *kernel, *boot_img;
 };
+/* ${XDG_CACHE_HOME:-~/.cache}/monos, created if needed (malloc'ed; NULL
+ * after a message) */
+char *monos_cache_dir(void);
 /* write the image to out (mkfs, via a temp file + rename) */
 int image_build(const struct image_req *req, const char *out);
 /* find or make the cached image for req; *path receives a malloc'ed path */

@@ -89,6 +89,29 @@ static struct tree_node *node_find(struct tree_node *dir, const char *name)
 	return NULL;
 }
 
+bool tree_has(const struct tree *t, const char *gpath)
+{
+	struct tree_node *n = t->root;
+	const char *p = gpath;
+
+	while (n && *p) {
+		char comp[NAME_MAX + 1];
+		size_t len;
+
+		p += strspn(p, "/");
+		len = strcspn(p, "/");
+		if (!len)
+			break;
+		if (len > NAME_MAX || n->kind != NODE_DIR)
+			return false;
+		memcpy(comp, p, len);
+		comp[len] = 0;
+		n = node_find(n, comp);
+		p += len;
+	}
+	return n != NULL;
+}
+
 /* insert keeping children sorted by name (a stable manifest, a stable key) */
 static void node_insert(struct tree_node *dir, struct tree_node *kid)
 {
