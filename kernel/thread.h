@@ -45,6 +45,7 @@ struct thread {
 	struct sig_info_k siginfo[64];
 	u64 saved_sigmask;       /* rt_sigsuspend: the mask a handler frame restores */
 	bool restore_sigmask;
+	u64 sigwait_set;         /* rt_sigtimedwait: signals being waited for */
 	u64 altstack_sp, altstack_size;
 	int altstack_flags;
 	char name[THREAD_NAME_LEN];

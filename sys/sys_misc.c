@@ -226,7 +226,7 @@ long sys_sched_getaffinity(SYS_ARGS)
 {
 	u8 mask[8] = { 1 }; /* CPU 0 */
 
-	if (a0 != 0 && a0 != 1)
+	if (a0 != 0 && !thread_find((int)a0))
 		return -ESRCH;
 	if (a1 < sizeof(u64) || (a1 & 7))
 		return -EINVAL;

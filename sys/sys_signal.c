@@ -1,7 +1,8 @@
 /*
  * sys_signal.c - signals (sys/ layer): rt_sigaction (SA_SIGINFO,
  * SA_ONSTACK, SA_RESTART, SA_RESTORER, SA_NODEFER, SA_RESETHAND), per-thread
- * masks (rt_sigprocmask), rt_sigpending, sigaltstack, kill/tkill/tgkill
+ * masks (rt_sigprocmask), rt_sigpending, rt_sigsuspend, rt_sigtimedwait,
+ * sigaltstack, kill/tkill/tgkill
  * (to this process), fault signals, and delivery on the way back to user
  * mode: default actions (terminate with exit status 128 + signal, or
  * ignore), or a Linux x86-64 rt_sigframe on the user (or alternate) stack
@@ -116,6 +117,7 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe layout");
 
 static struct k_sigaction actions[NSIG + 1]; /* shared by all threads (CLONE_SIGHAND) */
 static struct sig_info_k group_info[NSIG];
+static void *fpu_init_state; /* the initial FPU state handlers start with */
 
 static bool default_ignored(int sig)
 {
@@ -129,13 +131,24 @@ static bool sig_ignored(int sig)
 	       (actions[sig].handler == SIG_DFL && default_ignored(sig));
 }
 
+/* an ignored signal is still queued when blocked or awaited (sigtimedwait) */
+static bool sig_wanted(struct thread *t, int sig)
+{
+	if (t)
+		return ((t->sigmask | t->sigwait_set) & BIT(sig)) != 0;
+	for (struct thread *u = thread_first(); u; u = u->all_next)
+		if ((u->sigmask | u->sigwait_set) & BIT(sig))
+			return true;
+	return false;
+}
+
 int signal_send(struct thread *t, int sig, s32 code, s32 pid, u64 addr)
 {
 	struct sig_info_k *info;
 
 	if (sig < 1 || sig > NSIG)
 		return -EINVAL;
-	if (sig_ignored(sig) && !((t ? t->sigmask : 0) & BIT(sig)))
+	if (sig_ignored(sig) && !sig_wanted(t, sig))
 		return 0; /* discarded, as Linux does with ignored signals */
 	if (t) {
 		if (t->sigpending & BIT(sig))
@@ -256,6 +269,11 @@ static void setup_frame(struct thread *t, struct user_regs *r, int sig, struct k
 	    (cpu.xsave && copy_to_user(fp + fpsize, &magic2, 4)) || !ka->restorer) {
 		/* no room for the frame (or no restorer): Linux forces SIGSEGV */
 		signal_kill(SIGSEGV);
+	}
+	/* the handler starts with a clean FPU state, as on Linux */
+	if (fpu_init_state || (fpu_init_state = kmalloc(fpsize < 1024 ? 1024 : fpsize)) != NULL) {
+		arch_fpu_init_area(fpu_init_state);
+		arch_fpu_restore(fpu_init_state);
 	}
 	r->rdi = (u64)sig;
 	r->rsi = frame + __builtin_offsetof(struct rt_sigframe, info);
@@ -465,6 +483,91 @@ long sys_rt_sigsuspend(SYS_ARGS)
 	t->saved_sigmask = old;
 	t->restore_sigmask = true;
 	return -EINTR;
+}
+
+static void fill_siginfo(struct siginfo64 *si, int sig, const struct sig_info_k *ik)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = ik->code;
+	if (ik->code <= 0)
+		si->kill.pid = ik->pid;
+	else
+		si->addr = ik->addr;
+}
+
+/* take the lowest pending signal of set; 0 if none */
+static int dequeue_from(struct thread *t, u64 set, struct sig_info_k *ik)
+{
+	u64 ready = (t->sigpending | thread_group_pending) & set;
+	int sig;
+
+	if (!ready)
+		return 0;
+	sig = __builtin_ctzll(ready) + 1;
+	if (t->sigpending & BIT(sig)) {
+		t->sigpending &= ~BIT(sig);
+		*ik = t->siginfo[sig - 1];
+	} else {
+		thread_group_pending &= ~BIT(sig);
+		*ik = group_info[sig - 1];
+	}
+	return sig;
+}
+
+long sys_rt_sigtimedwait(SYS_ARGS)
+{
+	struct thread *t = current();
+	struct { s64 sec, nsec; } ts;
+	u64 set, deadline = 0, old = t->sigmask;
+	struct sig_info_k ik;
+	int sig, r = 0;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, a0, sizeof(set)))
+		return -EFAULT;
+	set &= ~UNBLOCKABLE;
+	if (a2) {
+		if (copy_from_user(&ts, a2, sizeof(ts)))
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		if ((u64)ts.sec > 1000ULL * 365 * 86400)
+			ts.sec = 1000LL * 365 * 86400;
+		deadline = clock_now_ns() + (u64)ts.sec * 1000000000u + (u64)ts.nsec;
+		if (!deadline)
+			deadline = 1;
+	}
+	/* while waiting, the awaited signals are not blocked (they wake us) */
+	t->sigwait_set = set;
+	t->sigmask = old & ~set;
+	while (!(sig = dequeue_from(t, set, &ik))) {
+		if (a2 && !ts.sec && !ts.nsec) {
+			r = -EAGAIN;
+			break;
+		}
+		r = sched_block(deadline, true);
+		if (r == -ETIMEDOUT) {
+			r = -EAGAIN;
+			break;
+		}
+		if (r == -EINTR && !((t->sigpending | thread_group_pending) & set))
+			break; /* another signal: its handler runs, we return EINTR */
+		r = 0;
+	}
+	t->sigmask = old;
+	t->sigwait_set = 0;
+	if (!sig)
+		return r;
+	if (a1) {
+		struct siginfo64 si;
+
+		fill_siginfo(&si, sig, &ik);
+		if (copy_to_user(a1, &si, sizeof(si)))
+			return -EFAULT;
+	}
+	return sig;
 }
 
 long sys_sigaltstack(SYS_ARGS)

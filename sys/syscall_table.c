@@ -62,6 +62,9 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	[__NR_kill] = sys_kill,
 	[__NR_tkill] = sys_tkill,
 	[__NR_tgkill] = sys_tgkill,
+	[__NR_rt_sigtimedwait] = sys_rt_sigtimedwait,
+	[__NR_sched_setaffinity] = sys_sched_setaffinity,
+	[__NR_getcpu] = sys_getcpu,
 	/* K2: files (add new ones below this line) */
 	[__NR_read] = sys_read,
 	[__NR_write] = sys_write,

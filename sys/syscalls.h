@@ -62,6 +62,9 @@ long sys_rt_sigsuspend(SYS_ARGS);
 long sys_kill(SYS_ARGS);
 long sys_tkill(SYS_ARGS);
 long sys_tgkill(SYS_ARGS);
+long sys_rt_sigtimedwait(SYS_ARGS);
+long sys_sched_setaffinity(SYS_ARGS);
+long sys_getcpu(SYS_ARGS);
 
 /* ---- K2: files (add new ones below this line) ---- */
 long sys_read(SYS_ARGS);

@@ -646,6 +646,70 @@ static void test_signals(void)
 	      (int)h_sig, d);
 }
 
+static volatile unsigned handler_mxcsr;
+static void mxcsr_handler(int sig)
+{
+	unsigned m;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	handler_mxcsr = m;
+	h_sig = sig;
+}
+
+static atomic_int main_tid;
+static void *send_usr2_later(void *a)
+{
+	sleep_ms(50);
+	syscall(SYS_tgkill, getpid(), atomic_load(&main_tid), SIGUSR2);
+	return a;
+}
+
+static void test_signals2(void)
+{
+	/* handlers start with a clean FPU state; the program's comes back */
+	unsigned m = 0x1f80 | (1u << 13), after; /* round down */
+	signal(SIGUSR1, mxcsr_handler);
+	h_sig = 0;
+	__asm__ volatile("ldmxcsr %0" ::"m"(m));
+	raise(SIGUSR1);
+	__asm__ volatile("stmxcsr %0" : "=m"(after));
+	m = 0x1f80;
+	__asm__ volatile("ldmxcsr %0" ::"m"(m));
+	CHECK("handler_fpu_initial", h_sig == SIGUSR1 && (handler_mxcsr & 0xffbf) == 0x1f80 &&
+					     (after & 0x6000) == 0x2000,
+	      "mxcsr in handler %#x (want 0x1f80), after %#x", handler_mxcsr, after);
+
+	/* rt_sigtimedwait: a blocked signal sent by another thread */
+	sigset_t set;
+	siginfo_t si;
+	pthread_t th;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	atomic_store(&main_tid, gettid_());
+	pthread_create(&th, NULL, send_usr2_later, NULL);
+	struct timespec ts = { 10, 0 };
+	/* the raw call: glibc's wrapper folds SI_TKILL into SI_USER */
+	int r = (int)syscall(SYS_rt_sigtimedwait, &set, &si, &ts, 8);
+	pthread_join(th, NULL);
+	CHECK("sigtimedwait_gets_signal", r == SIGUSR2 && si.si_signo == SIGUSR2 &&
+						  si.si_code == SI_TKILL,
+	      "returned %d (%s), si_signo %d si_code %d", r, r < 0 ? strerror(errno) : "-",
+	      si.si_signo, si.si_code);
+	ts.tv_sec = 0;
+	ts.tv_nsec = 30000000;
+	long long t0 = now_ns(CLOCK_MONOTONIC);
+	r = sigtimedwait(&set, &si, &ts);
+	long long dt = now_ns(CLOCK_MONOTONIC) - t0;
+	CHECK("sigtimedwait_timeout", r == -1 && errno == EAGAIN && dt >= 30000000 &&
+					      dt < 2000000000LL,
+	      "returned %d errno %d after %lld us", r, errno, dt / 1000);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+
+	unsigned cpu = 99;
+	CHECK("getcpu", syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 && cpu < 4096, "cpu %u", cpu);
+}
+
 static void test_nanosleep(void)
 {
 	long long t0 = now_ns(CLOCK_MONOTONIC);
@@ -715,6 +779,7 @@ int main(int argc, char **argv)
 	test_pingpong();
 	test_tids();
 	test_signals();
+	test_signals2();
 	test_nanosleep();
 	return gt_done();
 }
