@@ -402,6 +402,42 @@ static void test_pingpong(void)
 	printf("figure futex_pingpong_roundtrip_us %.1f\n", dt / 1000.0 / PINGS);
 }
 
+/* ---- robust mutex: the owner dies, the next locker gets EOWNERDEAD ---- */
+static pthread_mutex_t robust_mtx;
+static atomic_int robust_locked;
+
+static void *robust_owner(void *a)
+{
+	pthread_mutex_lock(&robust_mtx);
+	atomic_store(&robust_locked, 1);
+	sleep_ms(30);
+	return a; /* exits holding the lock: the kernel walks the robust list */
+}
+
+static void test_robust(void)
+{
+	pthread_mutexattr_t at;
+	pthread_t th;
+	int r;
+
+	pthread_mutexattr_init(&at);
+	pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&robust_mtx, &at);
+	pthread_create(&th, NULL, robust_owner, NULL);
+	while (!atomic_load(&robust_locked))
+		sched_yield();
+	r = pthread_mutex_lock(&robust_mtx); /* waits for the owner's death */
+	pthread_join(th, NULL);
+	CHECK("robust_mutex_owner_died", r == EOWNERDEAD, "pthread_mutex_lock returned %d (%s)", r,
+	      strerror(r));
+	if (r == EOWNERDEAD) {
+		pthread_mutex_consistent(&robust_mtx);
+		pthread_mutex_unlock(&robust_mtx);
+	}
+	CHECK_RET("robust_mutex_relock", pthread_mutex_lock(&robust_mtx), 0);
+	pthread_mutex_unlock(&robust_mtx);
+}
+
 /* ---- thread ids, names, raw exit ---- */
 static atomic_int child_tid_seen;
 static void *tid_worker(void *a)
@@ -778,6 +814,7 @@ int main(int argc, char **argv)
 	test_futex();
 	test_pingpong();
 	test_tids();
+	test_robust();
 	test_signals();
 	test_signals2();
 	test_nanosleep();
