@@ -746,6 +746,73 @@ static void test_signals2(void)
 	CHECK("getcpu", syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 && cpu < 4096, "cpu %u", cpu);
 }
 
+/* asynchronous signals (delivered when the timer interrupts a computing
+ * thread) must give back every register: the result stays bit-exact */
+static atomic_long async_handled;
+static atomic_int async_done;
+static double async_result;
+
+static void async_handler(int sig)
+{
+	atomic_fetch_add(&async_handled, 1);
+	__asm__ volatile("xor %%ecx, %%ecx; xor %%r11d, %%r11d; xor %%r8d, %%r8d; xor %%r9d, %%r9d\n\t"
+			 "xor %%r10d, %%r10d; pxor %%xmm0, %%xmm0; pxor %%xmm1, %%xmm1\n\t"
+			 "pxor %%xmm2, %%xmm2; pxor %%xmm7, %%xmm7; pxor %%xmm15, %%xmm15" ::
+				 : "rcx", "r11", "r8", "r9", "r10", "xmm0", "xmm1", "xmm2", "xmm7",
+				   "xmm15");
+	(void)sig;
+}
+
+static __attribute__((noinline)) double compute(long n)
+{
+	double a = 1, b = 0;
+	long acc = 0;
+
+	for (long i = 0; i < n; i++) {
+		a = a * 1.0000001 + 0.5;
+		b += a / (double)(i + 1);
+		acc += i ^ (acc >> 3);
+	}
+	return b + (double)(acc & 0xffffff);
+}
+
+enum { ASYNC_N = 3000000 };
+
+static void *async_worker(void *a)
+{
+	atomic_store(&sleeper_tid, gettid_());
+	async_result = compute(ASYNC_N);
+	atomic_store(&async_done, 1);
+	return a;
+}
+
+static void test_async_signals(void)
+{
+	struct sigaction sa;
+	pthread_t th;
+	double want = compute(ASYNC_N);
+	pid_t wtid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = async_handler;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGURG, &sa, NULL);
+	atomic_store(&sleeper_tid, 0);
+	pthread_create(&th, NULL, async_worker, NULL);
+	while (!(wtid = atomic_load(&sleeper_tid)))
+		sched_yield();
+	while (!atomic_load(&async_done)) {
+		syscall(SYS_tgkill, getpid(), wtid, SIGURG);
+		sched_yield();
+	}
+	pthread_join(th, NULL);
+	CHECK("async_signals_registers", async_result == want && async_handled >= 1,
+	      "result %.17g want %.17g, %ld signals handled", async_result, want,
+	      (long)async_handled);
+	printf("figure async_signals_handled %ld\n", (long)async_handled);
+	signal(SIGURG, SIG_DFL);
+}
+
 static void test_nanosleep(void)
 {
 	long long t0 = now_ns(CLOCK_MONOTONIC);
@@ -817,6 +884,7 @@ int main(int argc, char **argv)
 	test_robust();
 	test_signals();
 	test_signals2();
+	test_async_signals();
 	test_nanosleep();
 	return gt_done();
 }
