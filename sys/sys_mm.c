@@ -1,7 +1,9 @@
 /*
  * sys_mm.c - memory syscalls (sys/ layer): brk, mmap (anonymous and
  * private file mappings, read into fresh pages through the VFS), munmap,
- * mprotect, madvise, mremap. Arguments are validated here, the work is
+ * mprotect, madvise, mremap, msync (checks only: nothing to write back),
+ * mincore (resident = PTE present). Shared writable file mappings are
+ * refused with EACCES until the file write path exists (issue 6). Arguments are validated here, the work is
  * kernel/mm/uvm.c's. Called through the syscall table.
  */
 #include "kernel/kernel.h"
@@ -244,6 +246,45 @@ long sys_madvise(SYS_ARGS)
 	default:
 		return -EINVAL;
 	}
+}
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/* file mappings are private copies or read-only shared copies: nothing to
+ * write back; the checks are Linux's */
+long sys_msync(SYS_ARGS)
+{
+	u64 end;
+	int err = check_range(a0, a1, &end);
+
+	if (err)
+		return err;
+	if ((a2 & ~(u64)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((a2 & MS_ASYNC) && (a2 & MS_SYNC)))
+		return -EINVAL;
+	return uvm_range_mapped(a0, end) ? 0 : -ENOMEM;
+}
+
+long sys_mincore(SYS_ARGS)
+{
+	u64 end, pages;
+	int err = check_range(a0, a1, &end);
+
+	if (err)
+		return err;
+	if (!uvm_range_mapped(a0, end))
+		return -ENOMEM;
+	pages = (end - a0) / PAGE_SIZE;
+	for (u64 i = 0; i < pages; i++) {
+		u64 *pte = pt_walk(pt_root(), a0 + i * PAGE_SIZE, false);
+		u8 in = pte && (*pte & PTE_P) ? 1 : 0;
+
+		if (copy_to_user(a2 + i, &in, 1))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 long sys_mremap(SYS_ARGS)

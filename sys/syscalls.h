@@ -21,6 +21,8 @@ long sys_munmap(SYS_ARGS);
 long sys_mprotect(SYS_ARGS);
 long sys_madvise(SYS_ARGS);
 long sys_mremap(SYS_ARGS);
+long sys_msync(SYS_ARGS);
+long sys_mincore(SYS_ARGS);
 long sys_uname(SYS_ARGS);
 long sys_getpid(SYS_ARGS);
 long sys_gettid(SYS_ARGS);
