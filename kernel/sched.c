@@ -35,6 +35,7 @@ struct sched_cpu {
 
 static struct sched_cpu sched_cpus[1];
 static bool sched_on;
+static u64 dead_cpu_ns; /* CPU time of threads that exited */
 
 static struct sched_cpu *this_sched(void)
 {
@@ -103,6 +104,7 @@ void sched_init(void)
 void sched_set_first(struct thread *t)
 {
 	t->state = THREAD_RUNNING;
+	t->run_start_ns = clock_now_ns();
 	this_sched()->quantum_end_ns = clock_now_ns() + SCHED_QUANTUM_NS;
 	sched_on = true;
 }
@@ -122,6 +124,7 @@ void schedule(void)
 {
 	struct sched_cpu *c = this_sched();
 	struct thread *prev = current(), *next;
+	u64 now;
 
 	c->need_resched = false;
 	if (prev->state == THREAD_RUNNING && !prev->idle)
@@ -130,12 +133,15 @@ void schedule(void)
 	if (!next)
 		next = c->idle;
 	next->state = THREAD_RUNNING;
-	c->quantum_end_ns = clock_now_ns() + SCHED_QUANTUM_NS;
+	now = clock_now_ns();
+	c->quantum_end_ns = now + SCHED_QUANTUM_NS;
 	if (next == prev) {
 		clock_rearm();
 		return;
 	}
 	c->switches++;
+	prev->cpu_ns += now - prev->run_start_ns;
+	next->run_start_ns = now;
 	thread_save_fpu(prev);
 	thread_switch_to(next);
 	arch_switch_stack(&prev->ksp, next->ksp);
@@ -252,10 +258,25 @@ void sched_exit_current(void)
 	if (c->zombie)
 		thread_free(c->zombie);
 	t->state = THREAD_DEAD;
+	dead_cpu_ns += sched_thread_cpu_ns(t);
 	thread_unlink(t);
 	c->zombie = t;
 	schedule();
 	panic("sched: a dead thread ran again");
+}
+
+u64 sched_thread_cpu_ns(struct thread *t)
+{
+	return t->cpu_ns + (t->state == THREAD_RUNNING ? clock_now_ns() - t->run_start_ns : 0);
+}
+
+u64 sched_process_cpu_ns(void)
+{
+	u64 sum = dead_cpu_ns;
+
+	for (struct thread *t = thread_first(); t; t = t->all_next)
+		sum += sched_thread_cpu_ns(t);
+	return sum;
 }
 
 u64 sched_switch_count(void)

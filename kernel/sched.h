@@ -39,6 +39,10 @@ void sched_wake(struct thread *t);     /* no-op unless t is blocked */
 /* a signal arrived: an interruptibly blocked t wakes with -EINTR */
 void sched_interrupt(struct thread *t);
 u64 sched_switch_count(void);          /* context switches on this CPU */
+/* CPU time (ns) of a thread / of all threads, living and dead (idle time
+ * is nobody's) */
+u64 sched_thread_cpu_ns(struct thread *t);
+u64 sched_process_cpu_ns(void);
 /* sleep until the deadline; -EINTR when a signal interrupts it */
 int sched_sleep_until(u64 deadline_ns, bool interruptible);
 bool sched_active(void);               /* threads are being scheduled */

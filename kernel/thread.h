@@ -59,6 +59,8 @@ struct thread {
 	bool interruptible;
 	bool idle;               /* a CPU's idle thread */
 	int cpu;
+	u64 cpu_ns;              /* CPU time used before run_start_ns */
+	u64 run_start_ns;        /* when it last got the CPU */
 };
 
 struct thread *thread_create_user(void); /* NULL on ENOMEM */

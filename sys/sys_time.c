@@ -7,6 +7,7 @@
 #include "kernel/kernel.h"
 #include "kernel/time.h"
 #include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "sys/syscalls.h"
 
 #define CLOCK_REALTIME 0
@@ -44,9 +45,13 @@ static int clock_read(u64 clk, u64 *ns)
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 	case CLOCK_BOOTTIME_ALARM:
-	case CLOCK_PROCESS_CPUTIME_ID: /* one busy CPU: close enough for now */
-	case CLOCK_THREAD_CPUTIME_ID:
 		*ns = clock_now_ns();
+		return 0;
+	case CLOCK_PROCESS_CPUTIME_ID: /* scheduler accounting: running time */
+		*ns = sched_active() ? sched_process_cpu_ns() : clock_now_ns();
+		return 0;
+	case CLOCK_THREAD_CPUTIME_ID:
+		*ns = sched_active() ? sched_thread_cpu_ns(current()) : clock_now_ns();
 		return 0;
 	default:
 		return -EINVAL;

@@ -813,6 +813,23 @@ static void test_async_signals(void)
 	signal(SIGURG, SIG_DFL);
 }
 
+static void test_cputime(void)
+{
+	long long p0 = now_ns(CLOCK_PROCESS_CPUTIME_ID), t0, w0;
+
+	sleep_ms(100);
+	long long slept = now_ns(CLOCK_PROCESS_CPUTIME_ID) - p0;
+	CHECK("cputime_not_while_sleeping", slept >= 0 && slept < 50000000,
+	      "process CPU time grew %lld us during a 100 ms sleep", slept / 1000);
+	t0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	w0 = now_ns(CLOCK_MONOTONIC);
+	while (now_ns(CLOCK_MONOTONIC) - w0 < 50000000)
+		;
+	long long busy = now_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
+	CHECK("cputime_while_busy", busy >= 25000000 && busy <= 1000000000,
+	      "thread CPU time grew %lld us in 50 ms of spinning", busy / 1000);
+}
+
 static void test_nanosleep(void)
 {
 	long long t0 = now_ns(CLOCK_MONOTONIC);
@@ -886,5 +903,6 @@ int main(int argc, char **argv)
 	test_signals2();
 	test_async_signals();
 	test_nanosleep();
+	test_cputime();
 	return gt_done();
 }
