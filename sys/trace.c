@@ -49,6 +49,8 @@ enum arg_kind {
 	A_MREMAPF,
 	A_RANDF,
 	A_IOV,  /* iovec array, count = next argument */
+	A_CLONEF,
+	A_FUTEXOP,
 };
 
 enum ret_kind { R_INT, R_HEX };
@@ -123,6 +125,20 @@ static const struct trace_sig sigs[SYSCALL_MAX] = {
 	[__NR_getgid] = { { A_END } },
 	[__NR_getegid] = { { A_END } },
 	[__NR_sched_yield] = { { A_END } },
+	[__NR_clone] = { { A_CLONEF, A_PTR, A_PTR, A_PTR, A_HEX } },
+	[__NR_clone3] = { { A_PTR, A_UINT } },
+	[__NR_futex] = { { A_PTR, A_FUTEXOP, A_INT, A_PTR, A_PTR, A_HEX } },
+	[__NR_kill] = { { A_INT, A_SIG } },
+	[__NR_tkill] = { { A_INT, A_SIG } },
+	[__NR_tgkill] = { { A_INT, A_INT, A_SIG } },
+	[__NR_rt_sigreturn] = { { A_END } },
+	[__NR_rt_sigpending] = { { A_PTR, A_UINT } },
+	[__NR_rt_sigsuspend] = { { A_PTR, A_UINT } },
+	[__NR_rt_sigtimedwait] = { { A_PTR, A_PTR, A_PTR, A_UINT } },
+	[__NR_get_robust_list] = { { A_INT, A_PTR, A_PTR } },
+	[__NR_prctl] = { { A_INT, A_HEX, A_HEX, A_HEX, A_HEX } },
+	[__NR_sched_setaffinity] = { { A_INT, A_UINT, A_PTR } },
+	[__NR_getcpu] = { { A_PTR, A_PTR, A_PTR } },
 };
 
 struct flag_name {
@@ -156,6 +172,18 @@ static const struct flag_name access_flags[] = {
 };
 static const struct flag_name mremap_flags[] = {
 	{ 1, "MREMAP_MAYMOVE" }, { 2, "MREMAP_FIXED" }, { 4, "MREMAP_DONTUNMAP" }, { 0, NULL },
+};
+static const struct flag_name clone_flags[] = {
+	{ 0x100, "CLONE_VM" }, { 0x200, "CLONE_FS" }, { 0x400, "CLONE_FILES" },
+	{ 0x800, "CLONE_SIGHAND" }, { 0x1000, "CLONE_PIDFD" }, { 0x4000, "CLONE_VFORK" },
+	{ 0x10000, "CLONE_THREAD" }, { 0x40000, "CLONE_SYSVSEM" }, { 0x80000, "CLONE_SETTLS" },
+	{ 0x100000, "CLONE_PARENT_SETTID" }, { 0x200000, "CLONE_CHILD_CLEARTID" },
+	{ 0x400000, "CLONE_DETACHED" }, { 0x1000000, "CLONE_CHILD_SETTID" }, { 0, NULL },
+};
+static const char *const futex_cmds[] = {
+	"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",
+	"FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
+	"FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET",
 };
 static const struct flag_name rand_flags[] = {
 	{ 1, "GRND_NONBLOCK" }, { 2, "GRND_RANDOM" }, { 4, "GRND_INSECURE" }, { 0, NULL },
@@ -422,6 +450,18 @@ static void put_arg(struct line *l, u8 kind, const struct user_regs *r, const u6
 		break;
 	case A_RANDF:
 		put_flags(l, v, rand_flags, "0");
+		break;
+	case A_CLONEF:
+		put_flags(l, v & ~0xffULL, clone_flags, "0");
+		if (v & 0xff)
+			put(l, "|%lu", (unsigned long)(v & 0xff)); /* exit signal */
+		break;
+	case A_FUTEXOP:
+		put_enum(l, v & 127, futex_cmds, ARRAY_SIZE(futex_cmds));
+		if (v & 128)
+			put(l, "_PRIVATE");
+		if (v & 256)
+			put(l, "|FUTEX_CLOCK_REALTIME");
 		break;
 	case A_PTR:
 		if (!v) {
