@@ -534,6 +534,7 @@ int exec_program(struct thread *t, struct value *config)
 	if (err)
 		return err;
 	trace_configure(config);
+	exec_missing_configure();
 	klog("exec: %s entry %#lx, interpreter %#lx, brk %#lx, stack %#lx", path,
 	     (unsigned long)img.entry, (unsigned long)img.interp_base, (unsigned long)img.brk,
 	     (unsigned long)t->regs->rsp);

@@ -15,4 +15,11 @@ struct value;
  * line and returns -errno on failure */
 int exec_program(struct thread *t, struct value *config);
 
+/* missing_files:t (sys/missing.c): syscall_dispatch calls
+ * exec_missing_note when exec_missing_on and a call returned -ENOENT */
+struct user_regs;
+extern bool exec_missing_on;
+void exec_missing_configure(void);
+void exec_missing_note(u64 nr, const struct user_regs *r);
+
 #endif

@@ -10,6 +10,7 @@
 #include "sys/syscalls.h"
 #include "sys/syscall_nr.h"
 #include "sys/trace.h"
+#include "sys/exec.h"
 #include "sys/signal.h"
 #include "kernel/sched.h"
 #include "arch/x86_64/x86.h"
@@ -126,6 +127,8 @@ void syscall_dispatch(struct user_regs *r)
 		}
 	}
 	r->rax = (u64)ret;
+	if (ret == -ENOENT && exec_missing_on)
+		exec_missing_note(nr, r);
 	if (trace_on)
 		trace_exit(nr, r, ret);
 	/* back to user mode: preemption point, then pending signals */
