@@ -46,5 +46,8 @@ void arch_flush_tlb_all(void);
 NORETURN void arch_halt_forever(void);
 void arch_acpi_poweroff(void);  /* returns if it did not work */
 u64 arch_kernel_cr3(void);
+/* start the other CPUs the MADT lists (they halt for now); count online */
+void arch_smp_init(void);
+unsigned arch_cpus_online(void);
 
 #endif

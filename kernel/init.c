@@ -58,6 +58,7 @@ void kernel_main(u64 start_info)
 	arch_clock_init();
 	klog_clock_ready();
 	selftest_run();
+	arch_smp_init();
 	tsc[4] = arch_rdtsc();
 	/* the early stages ran before the clock was calibrated */
 	static const char *const stage[] = { "", "console+cpu", "memory", "interrupts", "clock" };

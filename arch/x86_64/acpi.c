@@ -95,6 +95,15 @@ static void parse_madt(const struct acpi_sdt *t)
 				acpi.nr_iso++;
 			}
 			break;
+		case 0: /* processor local APIC: enabled (bit 0) or online-capable (bit 1) */
+			if ((*(const u32 *)(p + 4) & 1) && acpi.nr_cpus < ARRAY_SIZE(acpi.cpu_apic_id))
+				acpi.cpu_apic_id[acpi.nr_cpus++] = p[3];
+			break;
+		case 9: /* processor local x2APIC */
+			if (p[1] >= 16 && (*(const u32 *)(p + 8) & 1) &&
+			    acpi.nr_cpus < ARRAY_SIZE(acpi.cpu_apic_id))
+				acpi.cpu_apic_id[acpi.nr_cpus++] = *(const u32 *)(p + 4);
+			break;
 		case 5: /* 64-bit local APIC address */
 			acpi.lapic_phys = *(const u64 *)(p + 4);
 			break;

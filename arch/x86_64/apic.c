@@ -160,6 +160,46 @@ void arch_irq_init(void)
 }
 
 /* LAPIC timer rate against the (already calibrated) TSC: ~1 ms */
+u32 apic_local_id(void)
+{
+	u32 id = lapic_read(LAPIC_ID);
+
+	return use_x2apic ? id : id >> 24;
+}
+
+/* the local APIC of an application processor: same mode as the BSP's,
+ * enabled, LINT0/1 and the timer masked */
+void apic_ap_init(void)
+{
+	u64 base = rdmsr(MSR_APIC_BASE);
+
+	if (use_x2apic) {
+		wrmsr(MSR_APIC_BASE, base | (1u << 11));
+		wrmsr(MSR_APIC_BASE, base | (1u << 11) | (1u << 10));
+	} else {
+		wrmsr(MSR_APIC_BASE, base | (1u << 11));
+	}
+	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
+	lapic_write(LAPIC_LVT_LINT0, 1u << 16);
+	lapic_write(LAPIC_LVT_LINT1, 1u << 16);
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 16));
+}
+
+#define LAPIC_ICR_LOW 0x300
+#define LAPIC_ICR_HIGH 0x310
+
+void apic_send_ipi_raw(u32 apic_id, u32 low)
+{
+	if (use_x2apic) {
+		wrmsr(0x800 + (LAPIC_ICR_LOW >> 4), ((u64)apic_id << 32) | low);
+		return;
+	}
+	lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
+	lapic_write(LAPIC_ICR_LOW, low);
+	for (int i = 0; i < 1000000 && (lapic_read(LAPIC_ICR_LOW) & (1u << 12)); i++)
+		__asm__ volatile("pause");
+}
+
 static void lapic_timer_calibrate(void)
 {
 	u64 hz = arch_tsc_hz(), t0, t1;

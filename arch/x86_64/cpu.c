@@ -186,27 +186,27 @@ static u64 gdt_entry(u32 flags_access)
 	return 0x000f00000000ffffULL | ((u64)flags_access << 40);
 }
 
-static void gdt_setup(void)
+static void gdt_load(u64 *g, struct tss *t, u64 ist_df, u64 ist_nmi, u64 ist_mce)
 {
-	u64 base = (u64)&tss;
+	u64 base = (u64)t;
 	struct {
 		u16 limit;
 		u64 base;
-	} PACKED gdtr = { sizeof(gdt) - 1, (u64)gdt };
+	} PACKED gdtr = { 8 * 8 - 1, (u64)g };
 
-	gdt[0] = 0;
-	gdt[1] = gdt_entry(0xa09a); /* kernel code 64 */
-	gdt[2] = gdt_entry(0xc092); /* kernel data */
-	gdt[3] = gdt_entry(0xc0fa); /* user code 32 (SYSRET base) */
-	gdt[4] = gdt_entry(0xc0f2); /* user data */
-	gdt[5] = gdt_entry(0xa0fa); /* user code 64 */
-	gdt[6] = (sizeof(tss) - 1) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
-		 (((base >> 24) & 0xff) << 56);
-	gdt[7] = base >> 32;
-	tss.iomap_base = sizeof(tss);
-	tss.ist[0] = (u64)ist_stack_df + sizeof(ist_stack_df);
-	tss.ist[1] = (u64)ist_stack_nmi + sizeof(ist_stack_nmi);
-	tss.ist[2] = (u64)ist_stack_mce + sizeof(ist_stack_mce);
+	g[0] = 0;
+	g[1] = gdt_entry(0xa09a); /* kernel code 64 */
+	g[2] = gdt_entry(0xc092); /* kernel data */
+	g[3] = gdt_entry(0xc0fa); /* user code 32 (SYSRET base) */
+	g[4] = gdt_entry(0xc0f2); /* user data */
+	g[5] = gdt_entry(0xa0fa); /* user code 64 */
+	g[6] = (sizeof(*t) - 1) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+	       (((base >> 24) & 0xff) << 56);
+	g[7] = base >> 32;
+	t->iomap_base = sizeof(*t);
+	t->ist[0] = ist_df;
+	t->ist[1] = ist_nmi;
+	t->ist[2] = ist_mce;
 	__asm__ volatile("lgdt %0" ::"m"(gdtr));
 	__asm__ volatile("pushq %0\n"
 			 "leaq 1f(%%rip), %%rax\n"
@@ -225,6 +225,48 @@ static void gdt_setup(void)
 	__asm__ volatile("ltr %w0" ::"r"(GDT_TSS));
 }
 
+static void gdt_setup(void)
+{
+	gdt_load(gdt, &tss, (u64)ist_stack_df + sizeof(ist_stack_df),
+		 (u64)ist_stack_nmi + sizeof(ist_stack_nmi),
+		 (u64)ist_stack_mce + sizeof(ist_stack_mce));
+}
+
+static u64 bsp_cr0, bsp_cr4;
+
+static void syscall_msrs(void)
+{
+	/* SYSCALL: CS/SS from STAR[47:32]; SYSRET: STAR[63:48] + 16 / + 8 */
+	wrmsr(MSR_STAR, ((u64)GDT_USER_CS32 << 48) | ((u64)GDT_KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)syscall_entry);
+	wrmsr(MSR_FMASK, 0x47700); /* TF DF IF IOPL NT AC cleared on entry */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+void cpu_ap_setup(void *area, u32 cpu_id, u64 ist_base)
+{
+	u64 *g = area;
+	struct tss *t = (struct tss *)((u8 *)area + 64);
+	struct percpu *pc = (struct percpu *)((u8 *)area + 256);
+	u32 mxcsr = 0x1f80;
+
+	if (cpu.nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	write_cr0(bsp_cr0);
+	write_cr4(bsp_cr4);
+	if (cpu.xsave)
+		__asm__ volatile("xsetbv" ::"c"(0), "a"((u32)cpu.xcr0), "d"((u32)(cpu.xcr0 >> 32)));
+	__asm__ volatile("fninit");
+	__asm__ volatile("ldmxcsr %0" ::"m"(mxcsr));
+	gdt_load(g, t, ist_base + 8192, ist_base + 16384, ist_base + 24576);
+	pc->self = pc;
+	pc->cpu_id = cpu_id;
+	wrmsr(MSR_GS_BASE, (u64)pc);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	trap_init(); /* the shared IDT (rewritten with the same entries) */
+	syscall_msrs();
+}
+
 void arch_cpu_init(void)
 {
 	cpu_detect();
@@ -237,13 +279,11 @@ void arch_cpu_init(void)
 	wrmsr(MSR_GS_BASE, (u64)&percpu0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	trap_init();
-	/* SYSCALL: CS/SS from STAR[47:32]; SYSRET: STAR[63:48] + 16 / + 8 */
-	wrmsr(MSR_STAR, ((u64)GDT_USER_CS32 << 48) | ((u64)GDT_KERNEL_CS << 32));
-	wrmsr(MSR_LSTAR, (u64)syscall_entry);
-	wrmsr(MSR_FMASK, 0x47700); /* TF DF IF IOPL NT AC cleared on entry */
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	syscall_msrs();
 	fpu_setup();
 	u64 cr4 = read_cr4();
+	bsp_cr0 = read_cr0();
+	bsp_cr4 = cr4;
 	klog("cpu: %s%s%s%s%s, FPU %s %u bytes (XCR0 %#lx)", cpu.vendor, cpu.nx ? " NX" : "",
 	     cr4 & (1ULL << 20) ? " SMEP" : "", cr4 & (1ULL << 21) ? " SMAP" : "",
 	     cpu.avx ? " AVX" : "", cpu.xsaveopt ? "XSAVEOPT" : cpu.xsave ? "XSAVE" : "FXSAVE",

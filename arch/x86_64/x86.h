@@ -185,12 +185,22 @@ struct acpi_info {
 		u16 flags;
 	} iso[16];
 	unsigned nr_iso;
+	/* enabled processors (MADT types 0 and 9): their local APIC ids */
+	u32 cpu_apic_id[64];
+	unsigned nr_cpus;
 	u16 pm1a_cnt, pm1b_cnt;
 	u32 pm_timer_port;
 	bool s5_found;
 	u8 s5_typa, s5_typb;
 };
 extern struct acpi_info acpi;
+/* SMP bring-up (smp.c, apic.c, cpu.c) */
+u32 apic_local_id(void);
+void apic_ap_init(void);                       /* an AP's local APIC */
+void apic_send_ipi_raw(u32 apic_id, u32 low);  /* ICR: INIT, SIPI, fixed */
+/* an AP's CPU state: area = one zeroed page for its GDT, TSS and per-CPU
+ * data; ist_base = 24 KiB of IST stacks */
+void cpu_ap_setup(void *area, u32 cpu_id, u64 ist_base);
 void dump_regs(const struct user_regs *r);
 void backtrace_from(u64 rbp, u64 rip);
 const char *ksym_lookup(u64 addr, u64 *off);
