@@ -18,6 +18,8 @@ PKGS=(
 	time # /usr/bin/time -v: mkfs memory test (tests/suites/30-mkfs)
 	dpkg-dev # apt-get source / dpkg-source: lwIP's Debian source (scripts/lwip.sh)
 	debian-archive-keyring # verifies the deb-src index scripts/lwip.sh fetches
+	sqlite3 # tests/suites/62-dynamic: Debian dynamic programs run unmodified
+	perl # tests/suites/62-dynamic (List::Util from perl-base)
 )
 
 missing=()
