@@ -5,14 +5,17 @@
  * (lib/tfs.c) reads the volume through a struct tfs_dev over the
  * blockdev with a small sector cache (32 blocks of 64 KiB, LRU; large
  * reads go straight to the device). The root tuple is the config (manifest).
- * fs_shutdown writes the KLOG area (exit code + console tail) and
- * flushes the disk.
+ * Writes go through to the device (cached blocks are updated); fs_sync
+ * (fsync and friends) writes the TFS log and flushes the device.
+ * fs_shutdown writes the log, the KLOG area (exit code + console tail)
+ * and flushes the disk.
  * Layer: fs. Callers: kernel/init.c (fs_init), kernel/exit.c
  * (fs_shutdown), everyone (config_root, config_flag).
  */
 #include "fs/vfs.h"
 #include "lib/image.h"
 #include "lib/tfs.h"
+#include "lib/tfs_file.h"
 #include "lib/value.h"
 
 /* 64 KiB blocks: a small read (metadata, or a program reading 4 KiB at
@@ -36,7 +39,8 @@ struct rootdev {
 	u64 sectors; /* volume size */
 	u64 clock;
 	u64 hits, misses, direct;
-	u64 read_ns; /* time spent in device reads */
+	u64 read_ns;	     /* time spent in device reads */
+	u64 writes, written; /* write requests, sectors written */
 	struct cache_ent ents[CACHE_ENTRIES];
 };
 
@@ -119,6 +123,36 @@ static int rootdev_read(void *ctx, void *buf, u64 sector, u32 count)
 	return 0;
 }
 
+/* write through to the device; cached blocks take the new bytes */
+static int rootdev_write(void *ctx, const void *buf, u64 sector, u32 count)
+{
+	struct rootdev *rd = ctx;
+	int err;
+
+	if (sector > rd->sectors || count > rd->sectors - sector)
+		return -EIO;
+	if (!rd->bd->write)
+		return -EROFS;
+	err = rd->bd->write(rd->bd, buf, rd->base + sector, count);
+	if (err)
+		return err;
+	rd->writes++;
+	rd->written += count;
+	for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
+		struct cache_ent *e = &rd->ents[i];
+		u64 first = e->block * CACHE_BLOCK_SECTORS, a, b;
+
+		if (!e->stamp)
+			continue;
+		a = MAX(first, sector);
+		b = MIN(first + e->sectors, sector + count);
+		if (a < b)
+			memcpy(e->data + (a - first) * 512, (const u8 *)buf + (a - sector) * 512,
+			       (b - a) * 512);
+	}
+	return 0;
+}
+
 static int fs_try_mount(struct blockdev *bd)
 {
 	struct image_layout lay;
@@ -153,7 +187,7 @@ static int fs_try_mount(struct blockdev *bd)
 	rootdev.sectors = lay.root_sectors;
 	dev.ctx = &rootdev;
 	dev.read = rootdev_read;
-	dev.write = NULL; /* read-only until the TFS write path lands */
+	dev.write = bd->write ? rootdev_write : NULL;
 	dev.sectors = lay.root_sectors;
 	msg.text[0] = 0;
 	err = tfs_open(&dev, &root_fs, &msg);
@@ -177,6 +211,8 @@ static int fs_try_mount(struct blockdev *bd)
 		kprintf("fs: %s: cannot set up the VFS: %s\n", bd->name, errno_name(err));
 		goto out_close;
 	}
+	vfs_readonly = !bd->write || value_flag(root_tuple, "readonly_rootfs");
+	vfs_program_rw = value_flag(root_tuple, "program_overwrite");
 	if (lay.has_mbr && lay.klog_lba) {
 		klog_bd = bd;
 		klog_lba = lay.klog_lba;
@@ -228,6 +264,30 @@ bool config_flag(const char *key)
 	return root_tuple ? value_flag(root_tuple, key) : false;
 }
 
+int fs_sync(void)
+{
+	int err;
+
+	if (!root_fs || vfs_readonly)
+		return 0;
+	err = tfs_flush(root_fs);
+	if (err)
+		return err;
+	if (rootdev.bd->flush)
+		err = rootdev.bd->flush(rootdev.bd);
+	return err ? -EIO : 0;
+}
+
+u64 fs_free_bytes(void)
+{
+	return root_fs ? tfs_free_sectors(root_fs) * 512 : 0;
+}
+
+u64 fs_total_bytes(void)
+{
+	return rootdev.sectors * 512;
+}
+
 /* the KLOG area: header + the last console output, 8 sectors before the
  * bootfs partition (lib/image.h); shown by dump -l */
 static void fs_write_klog(int exit_code)
@@ -262,6 +322,14 @@ void fs_shutdown(int exit_code)
 		     (unsigned long long)rootdev.hits, (unsigned long long)rootdev.misses,
 		     (unsigned long long)rootdev.direct,
 		     (unsigned long long)(rootdev.read_ns / 1000));
+	if (root_fs && !vfs_readonly) {
+		int err = tfs_flush(root_fs);
+
+		if (err)
+			kprintf("fs: writing the rootfs log at exit failed: %s\n", errno_name(err));
+		klog("fs: rootfs writes: %llu requests, %llu sectors",
+		     (unsigned long long)rootdev.writes, (unsigned long long)rootdev.written);
+	}
 	if (klog_bd)
 		fs_write_klog(exit_code);
 	for (unsigned i = 0; blockdev_get(i); i++) {

@@ -27,6 +27,7 @@ struct pmap_ent {
 };
 static struct pmap_ent *pmap;
 static u32 pmap_cap; /* power of two */
+static u32 pmap_used;
 
 static u32 ptr_hash(const void *p)
 {
@@ -106,6 +107,7 @@ static int pmap_build(struct value *root)
 	pmap_put(root, root);
 	while (head < qlen) {
 		const struct value *dir = queue[head++];
+
 		const struct value *ch = tfs_children(dir);
 
 		for (u32 i = 0; ch && i < tuple_count(ch); i++) {
@@ -149,6 +151,7 @@ static int pmap_build(struct value *root)
 		}
 	}
 out:
+	pmap_used = ndirs;
 	kfree(queue);
 	return err;
 }
@@ -182,6 +185,41 @@ void vnode_set_program(void)
 	    vfs_lookup_at(AT_FDCWD, (const char *)prog->str.bytes, 0, &r) == 0 &&
 	    vnode_from_path(r.node).kind == VN_TFS)
 		program_node = r.node.p;
+}
+
+bool vnode_is_program(const struct vnode *vn)
+{
+	return vn->kind == VN_TFS && program_node && vn->tfs == program_node;
+}
+
+int vnode_pmap_set(const struct value *dir, const struct value *parent)
+{
+	for (u32 i = pmap ? ptr_hash(dir) & (pmap_cap - 1) : 0; pmap && pmap[i].dir;
+	     i = (i + 1) & (pmap_cap - 1)) {
+		if (pmap[i].dir == dir) {
+			pmap[i].parent = parent;
+			return 0;
+		}
+	}
+	if (!pmap || (pmap_used + 1) * 2 > pmap_cap) { /* grow: rehash */
+		struct pmap_ent *old = pmap;
+		u32 ocap = pmap_cap;
+
+		pmap_cap = pmap_cap ? pmap_cap * 2 : 64;
+		pmap = kzalloc(pmap_cap * sizeof(*pmap));
+		if (!pmap) {
+			pmap = old;
+			pmap_cap = ocap;
+			return -ENOMEM;
+		}
+		for (u32 j = 0; j < ocap; j++)
+			if (old[j].dir)
+				pmap_put(old[j].dir, old[j].parent);
+		kfree(old);
+	}
+	pmap_put(dir, parent);
+	pmap_used++;
+	return 0;
 }
 
 /* ---- basic properties ---- */

@@ -203,14 +203,9 @@ static s64 tfs_file_fread(struct file *f, void *kbuf, u64 len)
 	return n;
 }
 
-static s64 tfs_file_write(struct file *f, const void *kbuf, u64 len)
+static void tfs_file_close(struct file *f)
 {
-	return -EROFS; /* the TFS write path comes later */
-}
-
-static s64 tfs_file_pwrite(struct file *f, const void *kbuf, u64 len, u64 off)
-{
-	return -EROFS;
+	vfs_file_closing(f);
 }
 
 static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
@@ -249,10 +244,11 @@ static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
 
 static const struct file_ops tfs_file_ops = {
     .read = tfs_file_fread,
-    .write = tfs_file_write,
+    .write = vfs_file_write,
     .pread = tfs_file_pread,
-    .pwrite = tfs_file_pwrite,
+    .pwrite = vfs_file_pwrite,
     .lseek = tfs_file_lseek,
+    .close = tfs_file_close,
 };
 
 /* ---- directories (rootfs and synthetic alike) ---- */
@@ -410,34 +406,6 @@ static const struct file_ops opath_file_ops = {
 
 /* ---- open ---- */
 
-/* with O_CREAT and a missing final component: is its directory there? */
-static int vfs_create_check(int dirfd, const char *path)
-{
-	size_t n = strlen(path);
-	char *dir;
-	struct path_result r;
-	int err;
-
-	if (n && path[n - 1] == '/') /* "newdir/" names a directory */
-		return -EISDIR;
-	while (n && path[n - 1] != '/')
-		n--;
-	if (n == 0) /* in the start directory, which exists */
-		return -EROFS;
-	dir = kmalloc(n + 1);
-	if (!dir)
-		return -ENOMEM;
-	memcpy(dir, path, n);
-	dir[n] = 0;
-	err = vfs_lookup_at(dirfd, dir, 0, &r);
-	kfree(dir);
-	if (err)
-		return err;
-	if (r.type != PATH_T_DIR)
-		return -ENOTDIR;
-	return -EROFS; /* no creating files until the TFS write path lands */
-}
-
 int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **out)
 {
 	struct path_result r;
@@ -445,6 +413,7 @@ int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **o
 	u32 acc = (u32)flags & O_ACCMODE;
 	bool wants_write = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
 	const struct file_ops *ops;
+	bool created = false;
 	struct file *f;
 	int err;
 
@@ -458,14 +427,25 @@ int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **o
 			      ? PATH_NOFOLLOW
 			      : 0,
 			  &r);
-	if (err == -ENOENT && (flags & O_CREAT))
-		return vfs_create_check(dirfd, path);
+	if (err == -ENOENT && (flags & O_CREAT) && !(flags & O_DIRECTORY)) {
+		/* a dangling final symlink names the file to create: Linux
+		 * creates its target; we refuse (no following on create) */
+		err = vfs_create_at(dirfd, path, true, &vn, &parent);
+		if (err == -EEXIST && !(flags & O_EXCL))
+			err = -ENOENT;
+		if (err)
+			return err;
+		created = true;
+		r.type = PATH_T_FILE;
+		goto opened;
+	}
 	if (err)
 		return err;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	vn = vnode_from_path(r.node);
 	parent = vnode_from_path(r.parent);
+opened:
 	if (flags & O_PATH) {
 		if ((flags & O_DIRECTORY) && r.type != PATH_T_DIR)
 			return -ENOTDIR;
@@ -484,8 +464,16 @@ int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **o
 	} else if (vn.kind == VN_DEV) {
 		ops = dev_table[vn.arg].ops;
 	} else if (vn.kind == VN_TFS) {
-		if (wants_write)
-			return -EROFS;
+		if (wants_write && !created) {
+			err = vfs_write_check(&vn);
+			if (err)
+				return err;
+		}
+		if ((flags & O_TRUNC) && !created && tfs_file_length(vn.tfs)) {
+			err = vfs_truncate(&vn, 0);
+			if (err)
+				return err;
+		}
 		ops = &tfs_file_ops;
 	} else {
 		return -EACCES;

@@ -191,6 +191,35 @@ int vfs_set_cwd(const struct vnode *dir); /* -ENOTDIR if not a directory */
 int vfs_mount_root(struct tfs *fs, struct value *root);
 struct tfs *vfs_tfs(void);
 
+/* ---- the write path (fs/write.c) ---- */
+extern bool vfs_readonly;   /* readonly_rootfs:t */
+extern bool vfs_program_rw; /* program_overwrite:t */
+bool vnode_is_program(const struct vnode *vn);
+/* record dir's parent (a new or moved directory) */
+int vnode_pmap_set(const struct value *dir, const struct value *parent);
+/* 0 if vn (NULL: the filesystem) may be changed; -EROFS / -EACCES */
+int vfs_write_check(const struct vnode *vn);
+/* O_CREAT of a missing name: the new empty file (-EEXIST if it exists) */
+int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent);
+s64 vfs_file_write(struct file *f, const void *kbuf, u64 len);
+s64 vfs_file_pwrite(struct file *f, const void *kbuf, u64 len, u64 off);
+void vfs_file_closing(struct file *f);
+int vfs_truncate(const struct vnode *vn, u64 len);
+int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size);
+int vfs_touch(struct value *node, bool atime_too);
+/* times: [0] atime, [1] mtime; set[i] false leaves it */
+int vfs_set_times(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2]);
+int vfs_sync_file(struct file *f); /* f NULL: everything */
+int vfs_mkdirat(int dirfd, const char *path);
+int vfs_symlinkat(const char *target, int dirfd, const char *path);
+int vfs_unlinkat(int dirfd, const char *path, bool rmdir);
+int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		  unsigned flags);
+/* fs/mount.c: write the TFS log and flush the disk */
+int fs_sync(void);
+u64 fs_free_bytes(void);
+u64 fs_total_bytes(void);
+
 /* ---- special files (fs/special.c) ---- */
 struct dev_entry {
 	const char *name;

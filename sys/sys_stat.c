@@ -256,12 +256,13 @@ static long do_faccessat(int dirfd, u64 upath, u64 mode, u64 flags)
 		vn = vnode_from_path(r.node);
 	}
 	/* the program runs as root: reading always works, executing needs
-	 * an x bit (or a directory); writing needs a writable filesystem */
+	 * an x bit (or a directory); writing needs a writable filesystem
+	 * (not readonly_rootfs:t) and, for the program, program_overwrite:t */
 	m = vnode_mode(&vn);
 	if ((mode & X_OK) && (m & S_IFMT) != S_IFDIR && !(m & 0111))
 		return -EACCES;
 	if ((mode & W_OK) && vn.kind != VN_DEV)
-		return vn.kind == VN_TFS ? -EROFS : -EACCES;
+		return vn.kind == VN_TFS ? vfs_write_check(&vn) : -EACCES;
 	return 0;
 }
 

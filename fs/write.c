@@ -1,0 +1,571 @@
+/*
+ * fs/write.c - the VFS write path over the rootfs TFS tree: creating,
+ * writing, truncating, allocating, removing and renaming nodes, symlinks,
+ * times, and sync. Every change goes through the shared TFS core
+ * (lib/tfs.h, lib/tfs_file.h): tree changes are tfs_set calls, logged as
+ * incremental EAV records; file data goes to free extents.
+ * Write permission: -EROFS everywhere when the manifest has
+ * readonly_rootfs:t; the program file is read-only unless
+ * program_overwrite:t.
+ * Unlinked files that are still open keep their data until the last
+ * close (vfs_file_released).
+ * Layer: fs. Callers: fs/vfs.c (open, tfs_file_ops), sys/sys_fswrite.c.
+ */
+#include "fs/vfs.h"
+#include "lib/tfs.h"
+#include "lib/tfs_file.h"
+#include "lib/value.h"
+
+bool vfs_readonly;
+bool vfs_program_rw;
+
+#define ORPHAN_MAX 64
+static struct value *orphans[ORPHAN_MAX];
+
+static const struct symbol *s_children(void)
+{
+	return sym("children");
+}
+
+int vfs_write_check(const struct vnode *vn)
+{
+	if (vfs_readonly || !vfs_tfs())
+		return -EROFS;
+	if (vn && vn->kind != VN_TFS)
+		return -EACCES;
+	if (vn && vnode_is_program(vn) && !vfs_program_rw)
+		return -EROFS;
+	return 0;
+}
+
+/* ---- times ---- */
+
+/* Nanos-style 32.32 fixed-point seconds (fs/node.c reads both forms) */
+static struct value *time_value(u64 sec, u64 nsec)
+{
+	return value_integer((s64)((sec << 32) | ((nsec << 32) / 1000000000ull)));
+}
+
+static struct value *time_now(void)
+{
+	u64 ns = clock_realtime_ns();
+
+	return time_value(ns / 1000000000ull, ns % 1000000000ull);
+}
+
+int vfs_touch(struct value *node, bool atime_too)
+{
+	int err = tfs_set(vfs_tfs(), node, sym("mtime"), time_now());
+
+	if (!err && atime_too)
+		err = tfs_set(vfs_tfs(), node, sym("atime"), time_now());
+	return err;
+}
+
+int vfs_set_times(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2])
+{
+	static const char *const keys[2] = {"atime", "mtime"};
+	int err = vfs_write_check(NULL);
+
+	if (err)
+		return err;
+	if (vn->kind != VN_TFS)
+		return 0; /* /dev, /proc: nothing to record */
+	for (int i = 0; i < 2; i++) {
+		if (!set[i])
+			continue;
+		err = tfs_set(vfs_tfs(), vn->tfs, sym(keys[i]), time_value(sec[i], nsec[i]));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- parent directory + final name ---- */
+
+struct vfs_where {
+	struct vnode dir;
+	struct value *children; /* the dir's children tuple */
+	const struct symbol *name;
+	struct value *node; /* the existing entry, or NULL */
+	bool trailing_slash;
+	bool dot; /* "." or ".." */
+	bool dotdot;
+};
+
+/* resolve everything but the last component of path; never follows the
+ * last component */
+static int vfs_where_at(int dirfd, const char *path, struct vfs_where *w)
+{
+	size_t n = strlen(path), end, start;
+	struct path_result r;
+	char *dir;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	if (!n)
+		return -ENOENT;
+	end = n;
+	while (end > 1 && path[end - 1] == '/')
+		end--;
+	w->trailing_slash = end != n;
+	start = end;
+	while (start && path[start - 1] != '/')
+		start--;
+	if (start == end) /* "/" */
+		return -EBUSY;
+	if (end - start > PATH_NAME_MAX)
+		return -ENAMETOOLONG;
+	if ((end - start == 1 && path[start] == '.') ||
+	    (end - start == 2 && path[start] == '.' && path[start + 1] == '.'))
+		w->dot = true;
+	w->dotdot = w->dot && end - start == 2;
+	dir = kmalloc(start + 2);
+	if (!dir)
+		return -ENOMEM;
+	if (start)
+		memcpy(dir, path, start);
+	else
+		dir[start++] = '.';
+	dir[start] = 0;
+	err = vfs_lookup_at(dirfd, dir, 0, &r);
+	kfree(dir);
+	if (err)
+		return err;
+	if (r.type != PATH_T_DIR)
+		return -ENOTDIR;
+	w->dir = vnode_from_path(r.node);
+	if (w->dot)
+		return 0;
+	if (w->dir.kind != VN_TFS)
+		return -EACCES;
+	if (w->dir.tfs == vnode_root().tfs &&
+	    ((end - start == 3 && !memcmp(path + start, "dev", 3)) ||
+	     (end - start == 4 && !memcmp(path + start, "proc", 4))))
+		return -EBUSY; /* the synthetic mount points */
+	w->name = sym_intern(path + start, end - start);
+	if (!w->name)
+		return -ENOMEM;
+	w->children = tuple_get(w->dir.tfs, s_children());
+	if (w->children && w->children->type != VALUE_TUPLE)
+		return -EUCLEAN;
+	w->node = w->children ? tuple_get(w->children, w->name) : NULL;
+	return 0;
+}
+
+static int vfs_children_make(struct vfs_where *w)
+{
+	int err;
+
+	if (w->children)
+		return 0;
+	err = tfs_set(vfs_tfs(), w->dir.tfs, s_children(), value_tuple());
+	if (err)
+		return err;
+	w->children = tuple_get(w->dir.tfs, s_children());
+	return w->children ? 0 : -ENOMEM;
+}
+
+static bool node_is_dir(const struct value *v)
+{
+	const struct value *c = v && v->type == VALUE_TUPLE ? tuple_get(v, s_children()) : NULL;
+
+	return c && c->type == VALUE_TUPLE && !tuple_get(v, sym("linktarget"));
+}
+
+static bool dir_is_empty(const struct value *v)
+{
+	const struct value *c = tuple_get(v, s_children());
+
+	return !c || tuple_count(c) == 0;
+}
+
+/* a new node under w (which must not exist): node's ownership passes */
+static int vfs_link_new(struct vfs_where *w, struct value *node)
+{
+	int err = vfs_children_make(w);
+
+	if (err) {
+		value_free(node);
+		return err;
+	}
+	err = tfs_set(vfs_tfs(), w->children, w->name, node);
+	if (err)
+		return err;
+	w->node = tuple_get(w->children, w->name);
+	if (!err && node_is_dir(w->node))
+		err = vnode_pmap_set(w->node, w->dir.tfs);
+	return err;
+}
+
+static struct value *new_node(void)
+{
+	struct value *n = value_tuple();
+
+	if (n &&
+	    (tuple_set(n, sym("mtime"), time_now()) || tuple_set(n, sym("atime"), time_now()))) {
+		value_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* ---- open files of a node, orphans ---- */
+
+static bool node_is_open(const struct value *node, const struct file *except)
+{
+	for (int fd = fd_each_open(0); fd >= 0; fd = fd_each_open(fd + 1)) {
+		struct file *f = fd_get(fd);
+		bool hit = f && f != except && f->vn.kind == VN_TFS && f->vn.tfs == node;
+
+		if (f)
+			file_put(f);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+/* node left the tree: free its data now, or at its last close */
+static void vfs_node_gone(struct value *node)
+{
+	if (node_is_open(node, NULL)) {
+		for (int i = 0; i < ORPHAN_MAX; i++) {
+			if (!orphans[i]) {
+				orphans[i] = node;
+				return;
+			}
+		}
+		return; /* table full: its space stays used until the next mount */
+	}
+	tfs_node_release_space(vfs_tfs(), node);
+}
+
+static void vfs_file_released(struct file *f)
+{
+	if (f->vn.kind != VN_TFS)
+		return;
+	for (int i = 0; i < ORPHAN_MAX; i++) {
+		if (orphans[i] == f->vn.tfs && !node_is_open(f->vn.tfs, f)) {
+			tfs_node_release_space(vfs_tfs(), orphans[i]);
+			orphans[i] = NULL;
+		}
+	}
+}
+
+/* ---- create / open ---- */
+
+int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent)
+{
+	struct vfs_where w;
+	struct value *node;
+	int err = vfs_where_at(dirfd, path, &w);
+
+	if (err)
+		return err;
+	if (w.dot)
+		return -EISDIR;
+	if (w.node)
+		return excl ? -EEXIST : -EAGAIN; /* EAGAIN: appeared meanwhile, reopen */
+	if (w.trailing_slash)
+		return -EISDIR;
+	err = vfs_write_check(&w.dir);
+	if (err)
+		return err;
+	node = new_node();
+	if (!node)
+		return -ENOMEM;
+	err = vfs_link_new(&w, node);
+	if (err)
+		return err;
+	*vn = (struct vnode){VN_TFS, 0, w.node};
+	*parent = w.dir;
+	return 0;
+}
+
+/* ---- data ---- */
+
+s64 vfs_file_pwrite(struct file *f, const void *kbuf, u64 len, u64 off)
+{
+	int err = vfs_write_check(&f->vn);
+
+	if (err)
+		return err;
+	if (!len)
+		return 0;
+	err = tfs_file_write(vfs_tfs(), f->vn.tfs, kbuf, off, len);
+	if (err)
+		return err;
+	f->priv = (void *)1; /* mtime is set at fsync/close */
+	if (f->flags & (O_SYNC | O_DSYNC)) {
+		err = vfs_sync_file(f);
+		if (err)
+			return err;
+	}
+	return (s64)len;
+}
+
+s64 vfs_file_write(struct file *f, const void *kbuf, u64 len)
+{
+	s64 n;
+
+	if (f->flags & O_APPEND)
+		f->pos = tfs_file_length(f->vn.tfs);
+	n = vfs_file_pwrite(f, kbuf, len, f->pos);
+	if (n > 0)
+		f->pos += (u64)n;
+	return n;
+}
+
+int vfs_truncate(const struct vnode *vn, u64 len)
+{
+	int err = vfs_write_check(vn);
+
+	if (err)
+		return err;
+	if (vnode_type(vn) == PATH_T_DIR)
+		return -EISDIR;
+	if (vnode_type(vn) != PATH_T_FILE)
+		return -EINVAL;
+	if (len > ((u64)1 << 62))
+		return -EFBIG;
+	if (len != tfs_file_length(vn->tfs) || !tuple_get(vn->tfs, sym("filelength"))) {
+		err = tfs_file_truncate(vfs_tfs(), vn->tfs, len);
+		if (err)
+			return err;
+	}
+	return vfs_touch(vn->tfs, false);
+}
+
+int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size)
+{
+	int err = vfs_write_check(&f->vn);
+
+	if (err)
+		return err;
+	return tfs_file_allocate(vfs_tfs(), f->vn.tfs, off, len, keep_size);
+}
+
+int vfs_sync_file(struct file *f)
+{
+	if (!vfs_tfs() || vfs_readonly)
+		return 0;
+	if (f && f->priv && f->vn.kind == VN_TFS) {
+		int err = vfs_touch(f->vn.tfs, false);
+
+		if (err)
+			return err;
+		f->priv = NULL;
+	}
+	return fs_sync();
+}
+
+void vfs_file_closing(struct file *f)
+{
+	if (f->priv && f->vn.kind == VN_TFS && !vfs_readonly)
+		vfs_touch(f->vn.tfs, false);
+	f->priv = NULL;
+	vfs_file_released(f);
+}
+
+/* ---- namespace ---- */
+
+int vfs_mkdirat(int dirfd, const char *path)
+{
+	struct vfs_where w;
+	struct value *node;
+	int err = vfs_where_at(dirfd, path, &w);
+
+	if (err == -EBUSY)
+		return -EEXIST;
+	if (err)
+		return err;
+	if (w.dot || w.node)
+		return -EEXIST;
+	err = vfs_write_check(&w.dir);
+	if (err)
+		return err;
+	node = new_node();
+	if (!node || tuple_set(node, s_children(), value_tuple())) {
+		value_free(node);
+		return -ENOMEM;
+	}
+	return vfs_link_new(&w, node);
+}
+
+int vfs_symlinkat(const char *target, int dirfd, const char *path)
+{
+	struct vfs_where w;
+	struct value *node;
+	int err = vfs_where_at(dirfd, path, &w);
+
+	if (err == -EBUSY)
+		return -EEXIST;
+	if (err)
+		return err;
+	if (!target[0])
+		return -ENOENT;
+	if (w.dot || w.node)
+		return -EEXIST;
+	if (w.trailing_slash)
+		return -ENOENT;
+	err = vfs_write_check(&w.dir);
+	if (err)
+		return err;
+	node = new_node();
+	if (!node || tuple_set(node, sym("linktarget"), value_cstring(target))) {
+		value_free(node);
+		return -ENOMEM;
+	}
+	return vfs_link_new(&w, node);
+}
+
+int vfs_unlinkat(int dirfd, const char *path, bool rmdir)
+{
+	struct vfs_where w;
+	struct value *node;
+	int err = vfs_where_at(dirfd, path, &w);
+
+	if (err)
+		return err;
+	if (w.dot) /* rmdir(".") EINVAL, rmdir("..") ENOTEMPTY, unlink EISDIR */
+		return !rmdir ? -EISDIR : w.dotdot ? -ENOTEMPTY : -EINVAL;
+	if (!w.node)
+		return -ENOENT;
+	node = w.node;
+	err = vfs_write_check(&w.dir);
+	if (err)
+		return err;
+	if (rmdir) {
+		if (!node_is_dir(node))
+			return -ENOTDIR;
+		if (!dir_is_empty(node))
+			return -ENOTEMPTY;
+		if (node == vfs_cwd().tfs)
+			return -EBUSY;
+	} else {
+		if (node_is_dir(node))
+			return -EISDIR;
+		if (w.trailing_slash)
+			return -ENOTDIR;
+	}
+	if (!rmdir) {
+		err = vfs_write_check(&(struct vnode){VN_TFS, 0, node});
+		if (err)
+			return err;
+	}
+	err = tfs_set(vfs_tfs(), w.children, w.name, NULL);
+	if (err)
+		return err;
+	if (!rmdir)
+		vfs_node_gone(node);
+	return 0;
+}
+
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE	 2
+#define RENAME_WHITEOUT	 4
+
+/* is a an ancestor of (or equal to) directory b? */
+static bool dir_contains(const struct value *a, const struct value *b)
+{
+	struct vnode cur = {VN_TFS, 0, (struct value *)b};
+
+	for (int guard = 0; guard < 4096; guard++) {
+		if (cur.tfs == a)
+			return true;
+		if (cur.tfs == vnode_root().tfs)
+			return false;
+		cur = vnode_parent(&cur);
+	}
+	return true;
+}
+
+int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		  unsigned flags)
+{
+	struct vfs_where o, n;
+	struct value *src, *dst;
+	int err;
+
+	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return -EINVAL;
+	if ((flags & RENAME_WHITEOUT) || ((flags & RENAME_EXCHANGE) && (flags & RENAME_NOREPLACE)))
+		return -EINVAL;
+	err = vfs_where_at(olddirfd, oldpath, &o);
+	if (!err)
+		err = vfs_where_at(newdirfd, newpath, &n);
+	if (err)
+		return err;
+	if (o.dot || n.dot)
+		return -EBUSY;
+	src = o.node;
+	dst = n.node;
+	if (!src)
+		return -ENOENT;
+	if ((o.trailing_slash && !node_is_dir(src)) || (n.trailing_slash && !node_is_dir(src)))
+		return -ENOTDIR;
+	if (flags & RENAME_EXCHANGE) {
+		if (!dst)
+			return -ENOENT;
+	} else if (dst && (flags & RENAME_NOREPLACE)) {
+		return -EEXIST;
+	}
+	if (src == dst)
+		return 0;
+	err = vfs_write_check(&o.dir);
+	if (!err)
+		err = vfs_write_check(&n.dir);
+	if (!err)
+		err = vfs_write_check(&(struct vnode){VN_TFS, 0, src});
+	if (!err && dst)
+		err = vfs_write_check(&(struct vnode){VN_TFS, 0, dst});
+	if (err)
+		return err;
+	/* a directory cannot move below itself */
+	if (node_is_dir(src) && dir_contains(src, n.dir.tfs))
+		return -EINVAL;
+	if ((flags & RENAME_EXCHANGE) && node_is_dir(dst) && dir_contains(dst, o.dir.tfs))
+		return -EINVAL;
+	if (dst && !(flags & RENAME_EXCHANGE)) {
+		if (node_is_dir(src) && !node_is_dir(dst))
+			return -ENOTDIR;
+		if (!node_is_dir(src) && node_is_dir(dst))
+			return -EISDIR;
+		if (node_is_dir(dst) && !dir_is_empty(dst))
+			return -ENOTEMPTY;
+	}
+	err = vfs_children_make(&n);
+	if (err)
+		return err;
+	/* nodes not yet in the log (a volume whose root was never logged):
+	 * the flush logs the whole tree, so the moves below are references */
+	if (!src->tfs_idx || (dst && !dst->tfs_idx)) {
+		err = fs_sync();
+		if (err)
+			return err;
+	}
+	if (flags & RENAME_EXCHANGE) {
+		/* both nodes are in the log (tfs_idx): re-setting them records
+		 * references, never copies */
+		err = tfs_set(vfs_tfs(), o.children, o.name, dst);
+		if (!err)
+			err = tfs_set(vfs_tfs(), n.children, n.name, src);
+		if (!err && node_is_dir(dst))
+			err = vnode_pmap_set(dst, o.dir.tfs);
+		if (!err && node_is_dir(src))
+			err = vnode_pmap_set(src, n.dir.tfs);
+		return err;
+	}
+	/* new name first: a crash in between leaves both names, never none */
+	err = tfs_set(vfs_tfs(), n.children, n.name, src);
+	if (!err && (o.children != n.children || o.name != n.name))
+		err = tfs_set(vfs_tfs(), o.children, o.name, NULL);
+	if (!err && node_is_dir(src))
+		err = vnode_pmap_set(src, n.dir.tfs);
+	if (err)
+		return err;
+	if (dst)
+		vfs_node_gone(dst);
+	return 0;
+}

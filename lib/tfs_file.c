@@ -1,0 +1,369 @@
+/*
+ * tfs_file.c - writing inside existing files (lib/tfs.h): overwrite in
+ * place, fill holes (sparse writes), writes past the end, and giving a
+ * removed node's data back to the free map. Built on the same pending-file
+ * mechanism as tfs_file_append (lib/tfs_write.c): changed or new extents
+ * are flagged in memory and logged as EAV records by tfs_commit_pending
+ * (on the next change to another file, a tfs_set, or tfs_flush).
+ *
+ * Extents are named by their first file sector ("0", "8", ...); a write
+ * into a hole grows the extent that ends right before the hole when the
+ * disk sectors after it are free (sequential writes stay one extent),
+ * else adds a new extent covering just the written sectors. Partially
+ * written new sectors are zero-filled, so bytes never written read as 0.
+ *
+ * Layer: lib/ (freestanding + hosted). Callers: fs/ (the kernel's write
+ * path), tests/unit.
+ */
+#include "lib/alloc.h"
+#include "lib/cstring.h"
+#include "lib/errno.h"
+#include "lib/tfs_file.h"
+#include "lib/tfs_internal.h"
+
+static int tfsf_set_num(struct value *t, const char *key, u64 n)
+{
+	struct value *v = value_integer((s64)n);
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	err = tfs_tuple_put(t, tfs_sym(key), v);
+	if (err)
+		value_free(v);
+	return err;
+}
+
+/* n bytes at byte `in` of disk sector `disk`; fresh: the rest is zeros */
+static int tfsf_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 n, bool fresh)
+{
+	u8 sector[TFS_SECTOR];
+	int err;
+
+	if (fresh) {
+		memset(sector, 0, sizeof(sector));
+	} else {
+		err = fs->dev.read(fs->dev.ctx, sector, disk, 1);
+		if (err)
+			return err < 0 ? err : -EIO;
+	}
+	if (p)
+		memcpy(sector + in, p, n);
+	else
+		memset(sector + in, 0, n);
+	err = fs->dev.write(fs->dev.ctx, sector, disk, 1);
+	return err < 0 ? err : err ? -EIO : 0;
+}
+
+/* bytes [pos, pos+n) of the file, all inside disk sectors starting at
+ * disk (the sector holding pos); fresh: sectors never written before */
+static int tfsf_write_run(struct tfs *fs, u64 disk, u64 pos, const u8 *p, u64 n, bool fresh)
+{
+	static const u8 zeros[TFS_SECTOR * 8];
+	u64 in = pos % TFS_SECTOR;
+	int err;
+
+	while (n) {
+		u64 k;
+
+		if (in || n < TFS_SECTOR) {
+			k = MIN(n, TFS_SECTOR - in);
+			err = tfsf_write_partial(fs, disk, in, p, k, fresh);
+			if (err)
+				return err;
+			disk++;
+		} else {
+			u64 cnt = MIN(n / TFS_SECTOR, (u64)65536);
+
+			if (!p)
+				cnt = MIN(cnt, (u64)8);
+			k = cnt * TFS_SECTOR;
+			err = fs->dev.write(fs->dev.ctx, p ? p : zeros, disk, (u32)cnt);
+			if (err)
+				return err < 0 ? err : -EIO;
+			disk += cnt;
+		}
+		if (p)
+			p += k;
+		n -= k;
+		in = 0;
+	}
+	return 0;
+}
+
+/* the extent holding file sector sec, else the first extent after it
+ * (*next) and the one ending at or before sec (*prev) */
+struct tfsf_find {
+	struct value *hit, *prev;
+	u64 fsec, off, len, alloc;	   /* hit */
+	u64 p_fsec, p_off, p_len, p_alloc; /* prev */
+	u64 next;			   /* first fsec after sec, or ~0 */
+};
+
+static int tfsf_find(struct tfs *fs, struct value *exts, u64 sec, struct tfsf_find *r)
+{
+	u64 fsec, off, len, alloc;
+	u32 i;
+
+	memset(r, 0, sizeof(*r));
+	r->next = ~(u64)0;
+	for (i = 0; i < tuple_count(exts); i++) {
+		const struct tuple_entry *e = tuple_at(exts, i);
+
+		if (tfs_extent_get(fs, e->key, e->val, &fsec, &off, &len, &alloc))
+			return -EUCLEAN;
+		if (fsec <= sec && sec < fsec + len) {
+			r->hit = e->val;
+			r->fsec = fsec;
+			r->off = off;
+			r->len = len;
+			r->alloc = alloc;
+		} else if (fsec > sec) {
+			r->next = MIN(r->next, fsec);
+		} else if (!r->prev || fsec > r->p_fsec) {
+			r->prev = e->val;
+			r->p_fsec = fsec;
+			r->p_off = off;
+			r->p_len = len;
+			r->p_alloc = alloc;
+		}
+	}
+	return 0;
+}
+
+static int tfsf_name(char *name, u64 v)
+{
+	char tmp[24];
+	int k = 0, n = 0;
+
+	do
+		tmp[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k)
+		name[n++] = tmp[--k];
+	return n;
+}
+
+/* make the file the pending one and make sure it has an extents tuple */
+static int tfsf_prepare(struct tfs *fs, struct value *file, struct value **exts_out)
+{
+	const struct symbol *s_extents = tfs_sym("extents");
+	struct value *exts;
+	int err;
+
+	if (!fs->writable)
+		return -EROFS;
+	if (fs->failed)
+		return fs->failed;
+	if (!file || file->type != VALUE_TUPLE || !s_extents)
+		return -EINVAL;
+	if (file != fs->pend_file) {
+		err = tfs_commit_pending(fs);
+		if (err)
+			return err;
+		fs->pend_file = file;
+	}
+	exts = tuple_get(file, s_extents);
+	if (!exts) {
+		exts = value_tuple();
+		if (!exts)
+			return -ENOMEM;
+		err = tfs_tuple_put(file, s_extents, exts);
+		if (err) {
+			value_free(exts);
+			return err;
+		}
+	} else if (exts->type != VALUE_TUPLE) {
+		return -EUCLEAN;
+	}
+	*exts_out = exts;
+	return 0;
+}
+
+/* fill part of a hole [sec, ...) with the data at pos: grow prev in place
+ * or add an extent; sets *done to the bytes written */
+static int tfsf_fill_hole(struct tfs *fs, struct value *exts, struct tfsf_find *r, u64 pos,
+			  const u8 *p, u64 n, u64 *done)
+{
+	u64 sec = pos / TFS_SECTOR, end_sec = (pos + n + TFS_SECTOR - 1) / TFS_SECTOR;
+	u64 want = MIN(end_sec, r->next) - sec, start, got, bytes;
+	int err;
+
+	want = MIN(want, (u64)TFS_EXTENT_MAX_SECTORS);
+	if (r->prev && r->p_fsec + r->p_len == sec) {
+		struct value *ext = r->prev;
+		u64 room = r->p_alloc > r->p_len ? r->p_alloc - r->p_len : 0;
+
+		/* allocated-but-unused sectors first, then free disk after them */
+		if (!room && r->p_alloc < TFS_EXTENT_MAX_SECTORS &&
+		    tfs_space_is_free(&fs->space, r->p_off + r->p_alloc, 1)) {
+			u64 g = MIN(want, TFS_EXTENT_MAX_SECTORS - r->p_alloc);
+
+			while (g > 1 && !tfs_space_is_free(&fs->space, r->p_off + r->p_alloc, g))
+				g /= 2;
+			err = tfs_space_mark(&fs->space, r->p_off + r->p_alloc, g);
+			if (err)
+				return err;
+			r->p_alloc += g;
+			room = g;
+			err = tfsf_set_num(ext, "allocated", r->p_alloc);
+			if (err)
+				return err;
+			ext->flags |= TFS_VF_DIRTY;
+		}
+		if (room) {
+			got = MIN(room, want);
+			bytes = MIN(n, (sec + got) * TFS_SECTOR - pos);
+			err = tfsf_write_run(fs, r->p_off + r->p_len, pos, p, bytes, true);
+			if (err)
+				return err;
+			err = tfsf_set_num(ext, "length", r->p_len + got);
+			if (err)
+				return err;
+			ext->flags |= TFS_VF_DIRTY;
+			*done = bytes;
+			return 0;
+		}
+	}
+	err = tfs_space_alloc(&fs->space, want, 1, &start, &got);
+	if (err)
+		return err;
+	bytes = MIN(n, (sec + got) * TFS_SECTOR - pos);
+	err = tfsf_write_run(fs, start, pos, p, bytes, true);
+	if (!err) {
+		struct value *ext = value_tuple();
+		char name[24];
+		int nl = tfsf_name(name, sec);
+
+		err = -ENOMEM;
+		if (ext && !tfsf_set_num(ext, "offset", start) &&
+		    !tfsf_set_num(ext, "length", got) && !tfsf_set_num(ext, "allocated", got))
+			err = tfs_tuple_put(exts, sym_intern(name, (size_t)nl), ext);
+		if (err && ext)
+			value_free(ext);
+	}
+	if (err) {
+		tfs_space_release(&fs->space, start, got);
+		return err;
+	}
+	*done = bytes;
+	return 0;
+}
+
+/* write (p NULL: zeros) len bytes at off; grows filelength if needed */
+static int tfsf_write(struct tfs *fs, struct value *file, const u8 *p, u64 off, u64 len)
+{
+	struct value *exts;
+	struct tfsf_find r;
+	u64 pos = off, left = len, flen;
+	int err;
+
+	err = tfsf_prepare(fs, file, &exts);
+	if (err)
+		return err;
+	if (off > ((u64)1 << 62) || len > ((u64)1 << 62) - off)
+		return -EFBIG;
+	while (left) {
+		u64 sec = pos / TFS_SECTOR, n;
+
+		err = tfsf_find(fs, exts, sec, &r);
+		if (err)
+			return err;
+		if (r.hit) {
+			n = MIN(left, (r.fsec + r.len) * TFS_SECTOR - pos);
+			err = tfsf_write_run(fs, r.off + (sec - r.fsec), pos, p, n, false);
+		} else {
+			err = tfsf_fill_hole(fs, exts, &r, pos, p, left, &n);
+		}
+		if (err)
+			return err;
+		pos += n;
+		left -= n;
+		if (p)
+			p += n;
+	}
+	flen = tfs_file_length(file);
+	if (!tuple_get(file, tfs_sym("filelength")) || pos > flen) {
+		err = tfsf_set_num(file, "filelength", MAX(pos, flen));
+		if (err)
+			return err;
+		file->flags |= TFS_VF_DIRTY;
+	}
+	return 0;
+}
+
+int tfs_file_write(struct tfs *fs, struct value *file, const void *buf, u64 off, u64 len)
+{
+	if (!buf)
+		return -EINVAL;
+	return tfsf_write(fs, file, buf, off, len);
+}
+
+int tfs_file_allocate(struct tfs *fs, struct value *file, u64 off, u64 len, bool keep_size)
+{
+	struct value *exts;
+	struct tfsf_find r;
+	u64 pos, end, flen = tfs_file_length(file);
+	int err;
+
+	err = tfsf_prepare(fs, file, &exts);
+	if (err)
+		return err;
+	if (off > ((u64)1 << 62) || len > ((u64)1 << 62) - off)
+		return -EFBIG;
+	end = off + len;
+	if (keep_size)
+		end = MIN(end, flen);
+	/* zero-fill only the holes: existing data stays */
+	for (pos = off; pos < end;) {
+		u64 sec = pos / TFS_SECTOR, n;
+
+		err = tfsf_find(fs, exts, sec, &r);
+		if (err)
+			return err;
+		if (r.hit) {
+			pos = MIN(end, (r.fsec + r.len) * TFS_SECTOR);
+			continue;
+		}
+		n = MIN(end, r.next == ~(u64)0 ? end : r.next * TFS_SECTOR) - pos;
+		err = tfsf_write(fs, file, NULL, pos, n);
+		if (err)
+			return err;
+		pos += n;
+	}
+	if (!keep_size && off + len > tfs_file_length(file)) {
+		err = tfsf_set_num(file, "filelength", off + len);
+		if (err)
+			return err;
+		file->flags |= TFS_VF_DIRTY;
+	}
+	return 0;
+}
+
+/* release the data sectors of a node that has left the tree (no log
+ * record: the record that removed the node frees them on replay) */
+void tfs_node_release_space(struct tfs *fs, struct value *node)
+{
+	struct value *exts;
+	u64 fsec, off, len, alloc;
+	u32 i;
+
+	if (!node || node->type != VALUE_TUPLE)
+		return;
+	if (fs->pend_file == node)
+		fs->pend_file = NULL; /* nothing of it needs logging now */
+	exts = tuple_get(node, tfs_sym("extents"));
+	if (!exts || exts->type != VALUE_TUPLE)
+		return;
+	for (i = 0; i < tuple_count(exts); i++) {
+		const struct tuple_entry *e = tuple_at(exts, i);
+
+		if (!tfs_extent_get(fs, e->key, e->val, &fsec, &off, &len, &alloc))
+			tfs_space_release(&fs->space, off, MAX(len, alloc));
+	}
+}
+
+u64 tfs_free_sectors(const struct tfs *fs)
+{
+	return fs->space.total - tfs_space_used(&fs->space);
+}

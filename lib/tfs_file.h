@@ -1,0 +1,26 @@
+/*
+ * tfs_file.h - writing inside existing TFS files (lib/tfs_file.c): the
+ * kernel's write path on top of lib/tfs.h. Changes are logged like
+ * tfs_file_append's (tfs_set, another file's change or tfs_flush commits
+ * them as EAV records).
+ * Layer: lib/. Callers: fs/ (kernel VFS), tests/unit.
+ */
+#ifndef LIB_TFS_FILE_H
+#define LIB_TFS_FILE_H
+
+#include "lib/tfs.h"
+
+/* write len bytes at off (overwrite in place, fill holes, extend); the
+ * file length grows to off + len if that is past the end. 0 or -errno
+ * (-ENOSPC: some of the bytes may be written, the length is unchanged
+ * for the part that failed). */
+int tfs_file_write(struct tfs *fs, struct value *file, const void *buf, u64 off, u64 len);
+/* fallocate: give every hole in [off, off+len) zeroed sectors; the length
+ * grows to off+len unless keep_size (then only [off, EOF) is allocated) */
+int tfs_file_allocate(struct tfs *fs, struct value *file, u64 off, u64 len, bool keep_size);
+/* a node left the tree: give its data sectors back to the free map */
+void tfs_node_release_space(struct tfs *fs, struct value *node);
+/* free sectors on the volume (statfs) */
+u64 tfs_free_sectors(const struct tfs *fs);
+
+#endif
