@@ -742,6 +742,26 @@ static void test_signals2(void)
 	      "returned %d errno %d after %lld us", r, errno, dt / 1000);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 
+	/* rt_sigsuspend: the handler runs, then the old mask is back */
+	static struct sigaction sa1;
+	sa1.sa_sigaction = info_handler;
+	sa1.sa_flags = SA_SIGINFO;
+	sigaction(SIGUSR2, &sa1, NULL);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pthread_create(&th, NULL, send_usr2_later, NULL);
+	sigset_t none, mask_after;
+	sigemptyset(&none);
+	h_sig = 0;
+	r = sigsuspend(&none);
+	int e = errno;
+	pthread_join(th, NULL);
+	sigprocmask(SIG_BLOCK, NULL, &mask_after);
+	CHECK("sigsuspend",
+	      r == -1 && e == EINTR && h_sig == SIGUSR2 && sigismember(&mask_after, SIGUSR2),
+	      "r %d errno %d handler %d, SIGUSR2 blocked again %d", r, e, (int)h_sig,
+	      sigismember(&mask_after, SIGUSR2));
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+
 	unsigned cpu = 99;
 	CHECK("getcpu", syscall(SYS_getcpu, &cpu, NULL, NULL) == 0 && cpu < 4096, "cpu %u", cpu);
 }
@@ -826,7 +846,8 @@ static void test_cputime(void)
 	while (now_ns(CLOCK_MONOTONIC) - w0 < 50000000)
 		;
 	long long busy = now_ns(CLOCK_THREAD_CPUTIME_ID) - t0;
-	CHECK("cputime_while_busy", busy >= 25000000 && busy <= 1000000000,
+	/* a loaded host gives a spinning thread only part of the wall time */
+	CHECK("cputime_while_busy", busy >= 5000000 && busy <= 1000000000,
 	      "thread CPU time grew %lld us in 50 ms of spinning", busy / 1000);
 }
 
