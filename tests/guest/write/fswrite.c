@@ -11,6 +11,8 @@
  *   fswrite ro DIR  every write is refused with EROFS (readonly_rootfs:t)
  *   fswrite prog PATH   writing the program file: EROFS
  *   fswrite fill DIR    write until ENOSPC, then the fs still works
+ *   fswrite bench DIR [MB]  figures: write/read MB/s, fsync latency,
+ *                   files created per second
  *   fswrite crash DIR N records of 256 bytes with a checksum, each one
  *                   fsynced, "synced K" printed after fsync returns
  * Run natively on Linux in a temp directory first (the assertions hold
@@ -501,6 +503,64 @@ static void crash(int count)
 	printf("ok crash-done\n");
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* figures: sequential write+fsync and read of MB MiB, fsync latency of
+ * small appends, files created (and synced once) per second */
+static void bench(int mb)
+{
+	static char buf[1 << 20];
+	double t0, t1, t2;
+	int fd, i, r = 1;
+
+	mkdir(P(""), 0755);
+	memset(buf, 'q', sizeof(buf));
+	fd = open(P("bench.bin"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	t0 = now_s();
+	for (i = 0; r && i < mb; i++)
+		r = write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf);
+	r = r && fsync(fd) == 0;
+	t1 = now_s();
+	close(fd);
+	CHECK("bench-write", r, "errno %d", errno);
+	fd = open(P("bench.bin"), O_RDONLY);
+	for (i = 0; r && i < mb; i++)
+		r = read(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf);
+	t2 = now_s();
+	close(fd);
+	CHECK("bench-read", r, "errno %d", errno);
+	printf("figure write+fsync %d MiB: %.1f MB/s; read %.1f MB/s\n", mb,
+	       mb * 1.048576 / (t1 - t0), mb * 1.048576 / (t2 - t1));
+	fd = open(P("bench.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
+	t0 = now_s();
+	for (i = 0; r && i < 200; i++)
+		r = write(fd, buf, 100) == 100 && fsync(fd) == 0;
+	t1 = now_s();
+	close(fd);
+	CHECK("bench-fsync", r, "errno %d", errno);
+	printf("figure fsync of a 100-byte append: %.0f us\n", (t1 - t0) / 200 * 1e6);
+	mkdir(P("many"), 0755);
+	t0 = now_s();
+	for (i = 0; r && i < 2000; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "many/f%d", i);
+		fd = open(P(name), O_WRONLY | O_CREAT | O_EXCL, 0644);
+		r = fd >= 0 && write(fd, "x", 1) == 1 && close(fd) == 0;
+	}
+	sync();
+	t1 = now_s();
+	CHECK("bench-create", r, "errno %d", errno);
+	printf("figure create+write+close 2000 files, one sync: %.0f files/s\n",
+	       2000 / (t1 - t0));
+}
+
 int main(int argc, char **argv)
 {
 	gt_init();
@@ -538,6 +598,8 @@ int main(int argc, char **argv)
 		close(fd);
 	} else if (!strcmp(argv[1], "fill"))
 		fill();
+	else if (!strcmp(argv[1], "bench"))
+		bench(argc > 3 ? atoi(argv[3]) : 64);
 	else if (!strcmp(argv[1], "crash"))
 		crash(argc > 3 ? atoi(argv[3]) : 100000);
 	else {
