@@ -314,6 +314,24 @@ static bool find_lib(const struct dep_obj *o, const struct dep_obj *exe, const c
 	return false;
 }
 
+/* musl's loader is also libc, libm, libpthread...: those names are it */
+static bool musl_builtin(const char *interp, const char *name)
+{
+	static const char *const names[] = { "c", "pthread", "rt", "m", "dl", "util", "xnet" };
+	const char *b = strrchr(interp, '/');
+
+	if (strncmp(b ? b + 1 : interp, "ld-musl-", 8) || strncmp(name, "lib", 3))
+		return false;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+
+		if (!strncmp(name + 3, names[i], n) && !strncmp(name + 3 + n, ".so", 3) &&
+		    (name[6 + n] == 0 || name[6 + n] == '.'))
+			return true;
+	}
+	return false;
+}
+
 /* write a small stub file into the cache (once) and return its path */
 static char *stub_file(const char *name, const char *text)
 {
@@ -408,7 +426,7 @@ int deps_add(struct tree *t, const char *prog_host, const char *prog_guest, bool
 
 			/* ld.so is loaded already: it answers to its own name */
 			snprintf(ibase, sizeof(ibase), "%s", objs[0].interp);
-			if (!strcmp(name, basename(ibase)))
+			if (!strcmp(name, basename(ibase)) || musl_builtin(objs[0].interp, name))
 				continue;
 
 			if (!find_lib(&objs[k], &objs[0], name, host, guest)) {
