@@ -14,6 +14,9 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
+#include <sys/times.h>
+#include <linux/capability.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -92,6 +95,26 @@ static void check_file_mmap(const char *path)
 	printf("addr mmap=%p\n", (void *)p);
 }
 
+/* identity/accounting calls programs make at startup (run as root) */
+static void check_ident(void)
+{
+	struct rusage ru;
+	struct tms t;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	uid_t r = 1, e = 1, s = 1;
+
+	CHECK("getrusage", getrusage(RUSAGE_SELF, &ru) == 0 && ru.ru_utime.tv_usec < 1000000,
+	      "errno %d", errno);
+	CHECK("times", times(&t) != (clock_t)-1, "errno %d", errno);
+	CHECK("capget", syscall(SYS_capget, &h, d) == 0, "errno %d", errno);
+	CHECK("getresuid", getresuid(&r, &e, &s) == 0 && r == 0 && e == 0 && s == 0,
+	      "errno %d, %d %d %d", errno, (int)r, (int)e, (int)s);
+	CHECK("setuid_0", setuid(0) == 0, "errno %d", errno);
+	CHECK("getpgrp", getpgrp() == getpgid(0), "getpgrp %d getpgid %d", (int)getpgrp(),
+	      (int)getpgid(0));
+}
+
 int main(int argc, char **argv)
 {
 	int local;
@@ -101,6 +124,7 @@ int main(int argc, char **argv)
 	puts("hello from a dynamic program");
 	check_auxv();
 	check_dlopen();
+	check_ident();
 	if (argc > 1)
 		check_file_mmap(argv[1]);
 	else
