@@ -264,6 +264,41 @@ bool config_flag(const char *key)
 	return root_tuple ? value_flag(root_tuple, key) : false;
 }
 
+/* Compaction: when the log is mostly obsolete (checked every
+ * COMPACT_CHECK_RECORDS new records), rewrite it as one whole-tree record
+ * (lib: a new chain, committed by the single-sector switch in tfs_flush).
+ * It frees tuples no longer in the tree, so not while an open file may
+ * point at one (vfs_compact_safe). */
+#define COMPACT_CHECK_RECORDS 4096
+static u64 compact_checked_at;
+static u64 compactions;
+
+static int fs_maybe_compact(void)
+{
+	u64 recs = tfs_log_record_count(root_fs), t0;
+	int err;
+
+	if (recs < compact_checked_at + COMPACT_CHECK_RECORDS && recs >= compact_checked_at)
+		return 0;
+	compact_checked_at = recs;
+	if (!tfs_log_mostly_obsolete(root_fs, COMPACT_CHECK_RECORDS) || !vfs_compact_safe())
+		return 0;
+	t0 = clock_now_ns();
+	err = tfs_compact(root_fs);
+	if (!err)
+		err = tfs_flush(root_fs);
+	if (err) {
+		kprintf("fs: log compaction failed: %s\n", errno_name(err));
+		return err;
+	}
+	compactions++;
+	compact_checked_at = tfs_log_record_count(root_fs);
+	klog("fs: log compacted: %llu records -> %llu, %llu us", (unsigned long long)recs,
+	     (unsigned long long)compact_checked_at,
+	     (unsigned long long)((clock_now_ns() - t0) / 1000));
+	return 0;
+}
+
 int fs_sync(void)
 {
 	int err;
@@ -271,6 +306,9 @@ int fs_sync(void)
 	if (!root_fs || vfs_readonly)
 		return 0;
 	err = tfs_flush(root_fs);
+	if (err)
+		return err;
+	err = fs_maybe_compact();
 	if (err)
 		return err;
 	if (rootdev.bd->flush)

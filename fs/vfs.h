@@ -15,6 +15,7 @@
 
 struct value;
 struct tfs;
+struct poll_table;
 
 /* ---- Linux ABI values used by the VFS ---- */
 #define O_ACCMODE   0003
@@ -149,6 +150,11 @@ struct file_ops {
 	s64 (*getdents)(struct file *f, void *kbuf, u64 len); /* NULL: ENOTDIR */
 	int (*ioctl)(struct file *f, u32 cmd, u64 uarg);      /* NULL: ENOTTY */
 	void (*close)(struct file *f);
+	/* ready mask (fs/poll.h POLL*), registering on the file's poll
+	 * heads through pt; NULL: always readable and writable */
+	u32 (*poll)(struct file *f, struct poll_table *pt);
+	/* fstat of a file with no node (pipes, eventfds); NULL: the vnode's */
+	int (*stat)(struct file *f, struct kstat *st);
 };
 
 struct file {
@@ -215,7 +221,10 @@ int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool rmdir);
 int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		  unsigned flags);
-/* fs/mount.c: write the TFS log and flush the disk */
+/* no open file points at a node outside the tree (compaction frees those) */
+bool vfs_compact_safe(void);
+/* fs/mount.c: write the TFS log (compacting it when mostly obsolete) and
+ * flush the disk */
 int fs_sync(void);
 u64 fs_free_bytes(void);
 u64 fs_total_bytes(void);

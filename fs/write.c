@@ -569,3 +569,23 @@ int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *n
 		vfs_node_gone(dst);
 	return 0;
 }
+
+bool vfs_compact_safe(void)
+{
+	static char buf[PATH_MAX_LEN];
+
+	for (int i = 0; i < ORPHAN_MAX; i++)
+		if (orphans[i])
+			return false;
+	for (int fd = fd_each_open(0); fd >= 0; fd = fd_each_open(fd + 1)) {
+		struct file *f = fd_get(fd);
+		bool bad = f && f->vn.kind == VN_TFS &&
+			   vnode_path(&f->vn, &f->parent, buf, sizeof(buf)) < 0;
+
+		if (f)
+			file_put(f);
+		if (bad)
+			return false;
+	}
+	return true;
+}

@@ -367,3 +367,69 @@ u64 tfs_free_sectors(const struct tfs *fs)
 {
 	return fs->space.total - tfs_space_used(&fs->space);
 }
+
+u64 tfs_log_record_count(const struct tfs *fs)
+{
+	return fs->log.records;
+}
+
+/* values reachable from the root (tuples, vectors and leaves), counted
+ * with an explicit stack; 0 on ENOMEM */
+static u64 tfs_live_values(const struct tfs *fs)
+{
+	const struct value **stack;
+	u32 n = 0, cap = 256;
+	u64 count = 0;
+
+	stack = lib_alloc(cap * sizeof(*stack));
+	if (!stack || !fs->root)
+		goto out;
+	stack[n++] = fs->root;
+	while (n) {
+		const struct value *v = stack[--n];
+		u32 i, k;
+
+		count++;
+		if (v->type == VALUE_TUPLE)
+			k = tuple_count(v);
+		else if (v->type == VALUE_VECTOR)
+			k = v->vec.count;
+		else
+			continue;
+		for (i = 0; i < k; i++) {
+			const struct value *c =
+			    v->type == VALUE_TUPLE ? tuple_at(v, i)->val : v->vec.items[i];
+
+			if (!c)
+				continue;
+			if (n == cap) {
+				const struct value **ns = lib_alloc(2 * cap * sizeof(*ns));
+
+				if (!ns) {
+					count = 0;
+					goto out;
+				}
+				memcpy(ns, stack, cap * sizeof(*ns));
+				lib_free(stack);
+				stack = ns;
+				cap *= 2;
+			}
+			stack[n++] = c;
+		}
+	}
+out:
+	lib_free(stack);
+	return count;
+}
+
+bool tfs_log_mostly_obsolete(const struct tfs *fs, u64 min_records)
+{
+	u64 live;
+
+	if (fs->log.records < min_records)
+		return false;
+	live = tfs_live_values(fs);
+	/* each live value costs about one record's worth of log; four times
+	 * that many records means at least three quarters are obsolete */
+	return live && fs->log.records > 4 * live;
+}

@@ -23,4 +23,10 @@ void tfs_node_release_space(struct tfs *fs, struct value *node);
 /* free sectors on the volume (statfs) */
 u64 tfs_free_sectors(const struct tfs *fs);
 
+/* records in the log (read at open + appended) */
+u64 tfs_log_record_count(const struct tfs *fs);
+/* at least min_records, and over four records per value reachable from
+ * the root: the log is mostly obsolete and tfs_compact is worth it */
+bool tfs_log_mostly_obsolete(const struct tfs *fs, u64 min_records);
+
 #endif

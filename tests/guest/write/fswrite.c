@@ -11,6 +11,7 @@
  *   fswrite ro DIR  every write is refused with EROFS (readonly_rootfs:t)
  *   fswrite prog PATH   writing the program file: EROFS
  *   fswrite fill DIR    write until ENOSPC, then the fs still works
+ *   fswrite churn DIR [N]   N creates + unlinks (log compaction)
  *   fswrite bench DIR [MB]  figures: write/read MB/s, fsync latency,
  *                   files created per second
  *   fswrite crash DIR N records of 256 bytes with a checksum, each one
@@ -557,8 +558,43 @@ static void bench(int mb)
 	sync();
 	t1 = now_s();
 	CHECK("bench-create", r, "errno %d", errno);
-	printf("figure create+write+close 2000 files, one sync: %.0f files/s\n",
-	       2000 / (t1 - t0));
+	printf("figure create+write+close 2000 files, one sync: %.0f files/s\n", 2000 / (t1 - t0));
+}
+
+/* many creates and unlinks with a sync every 50: the log fills with
+ * obsolete records (the kernel compacts it); the last 10 files stay */
+static void churn(int count)
+{
+	char name[64], want[64];
+	int fd, r = 1;
+
+	mkdir(P(""), 0755);
+	mkdir(P("churn"), 0755);
+	for (int i = 0; r && i < count; i++) {
+		snprintf(name, sizeof(name), "churn/c%d", i);
+		fd = open(P(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		r = fd >= 0 && write(fd, name, strlen(name)) == (ssize_t)strlen(name);
+		if (fd >= 0)
+			close(fd);
+		if (r && i >= 10) {
+			snprintf(name, sizeof(name), "churn/c%d", i - 10);
+			r = unlink(P(name)) == 0;
+		}
+		if (r && i % 50 == 49)
+			r = fsync(fd = open(P("churn"), O_RDONLY)) == 0 && close(fd) == 0;
+	}
+	CHECK("churn-run", r, "errno %d", errno);
+	sync();
+	for (int i = count - 10; i < count; i++) {
+		snprintf(name, sizeof(name), "churn/c%d", i);
+		snprintf(want, sizeof(want), "churn/c%d", i);
+		r = r && content_is(P(name), want);
+	}
+	CHECK("churn-last-10", r, "a surviving file differs");
+	snprintf(want, sizeof(want), "c%d c%d", count - 1, count - 10);
+	CHECK("churn-count",
+	      strlen(listing(P("churn"))) > 0 && !strncmp(listing(P("churn")), "c", 1), "got '%s'",
+	      listing(P("churn")));
 }
 
 int main(int argc, char **argv)
@@ -598,6 +634,8 @@ int main(int argc, char **argv)
 		close(fd);
 	} else if (!strcmp(argv[1], "fill"))
 		fill();
+	else if (!strcmp(argv[1], "churn"))
+		churn(argc > 3 ? atoi(argv[3]) : 3000);
 	else if (!strcmp(argv[1], "bench"))
 		bench(argc > 3 ? atoi(argv[3]) : 64);
 	else if (!strcmp(argv[1], "crash"))
