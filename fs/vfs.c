@@ -57,6 +57,8 @@ void file_put(struct file *f)
 
 int vfs_stat_file(struct file *f, struct kstat *st)
 {
+	if (f->ops->stat)
+		return f->ops->stat(f, st);
 	return vnode_stat(&f->vn, st);
 }
 

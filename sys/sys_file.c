@@ -9,6 +9,7 @@
 #include "fs/vfs.h"
 #include "sys/syscalls.h"
 #include "sys/sys_file.h"
+#include "fs/poll.h"
 
 #define MAX_RW_COUNT 0x7ffff000ull /* Linux caps one transfer at this */
 #define BOUNCE_MAX   (128u * 1024)
@@ -26,6 +27,8 @@
 #define F_OFD_GETLK	36
 #define F_OFD_SETLK	37
 #define F_OFD_SETLKW	38
+#define F_SETPIPE_SZ	1031
+#define F_GETPIPE_SZ	1032
 #define FD_CLOEXEC	1
 #define F_UNLCK		2
 #define O_ASYNC		020000
@@ -422,6 +425,10 @@ long sys_fcntl(SYS_ARGS)
 			r = copy_from_user(flock, a2, sizeof(flock));
 		break;
 	}
+	case F_SETPIPE_SZ:
+	case F_GETPIPE_SZ:
+		r = pipe_fcntl(f, (int)a1, a2); /* fs/pipe.c */
+		break;
 	default:
 		r = -EINVAL;
 		break;

@@ -153,6 +153,20 @@ static const syscall_fn syscall_table[SYSCALL_MAX] = {
 	[__NR_flock] = sys_flock,
 	[__NR_statfs] = sys_statfs,
 	[__NR_fstatfs] = sys_fstatfs,
+	[__NR_pipe] = sys_pipe,
+	[__NR_pipe2] = sys_pipe2,
+	[__NR_eventfd] = sys_eventfd,
+	[__NR_eventfd2] = sys_eventfd2,
+	[__NR_poll] = sys_poll,
+	[__NR_ppoll] = sys_ppoll,
+	[__NR_select] = sys_select,
+	[__NR_pselect6] = sys_pselect6,
+	[__NR_epoll_create] = sys_epoll_create,
+	[__NR_epoll_create1] = sys_epoll_create1,
+	[__NR_epoll_ctl] = sys_epoll_ctl,
+	[__NR_epoll_wait] = sys_epoll_wait,
+	[__NR_epoll_pwait] = sys_epoll_pwait,
+	[__NR_epoll_pwait2] = sys_epoll_pwait2,
 };
 
 static u8 enosys_reported[SYSCALL_MAX / 8];

@@ -154,6 +154,21 @@ long sys_umask(SYS_ARGS);
 long sys_flock(SYS_ARGS);
 long sys_statfs(SYS_ARGS);
 long sys_fstatfs(SYS_ARGS);
+/* pipes, eventfd, polling (fs/pipe.c, fs/eventfd.c, sys/sys_poll.c, sys/sys_epoll.c) */
+long sys_pipe(SYS_ARGS);
+long sys_pipe2(SYS_ARGS);
+long sys_eventfd(SYS_ARGS);
+long sys_eventfd2(SYS_ARGS);
+long sys_poll(SYS_ARGS);
+long sys_ppoll(SYS_ARGS);
+long sys_select(SYS_ARGS);
+long sys_pselect6(SYS_ARGS);
+long sys_epoll_create(SYS_ARGS);
+long sys_epoll_create1(SYS_ARGS);
+long sys_epoll_ctl(SYS_ARGS);
+long sys_epoll_wait(SYS_ARGS);
+long sys_epoll_pwait(SYS_ARGS);
+long sys_epoll_pwait2(SYS_ARGS);
 
 /* sys/syscall_table.c */
 struct user_regs;
