@@ -20,6 +20,7 @@ PKGS=(
 	debian-archive-keyring # verifies the deb-src index scripts/lwip.sh fetches
 	sqlite3 # tests/suites/62-dynamic: Debian dynamic programs run unmodified
 	perl # tests/suites/62-dynamic (List::Util from perl-base)
+	libsqlite3-dev # libsqlite3.a: tests/guest/write/sqlt (57-tfs-write)
 )
 
 missing=()
