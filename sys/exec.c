@@ -80,6 +80,8 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 byte
 #define AT_EXECFN      31
 #define AT_MINSIGSTKSZ 51
 
+bool exec_protection;
+
 struct exec_image {
 	u64 entry, phdr, phnum, brk;
 	u64 prog_entry;	 /* AT_ENTRY: the program's own entry */
@@ -129,7 +131,8 @@ static int load_segment(struct file *f, const struct elf64_phdr *ph, u64 base)
 			return err;
 		start += PAGE_SIZE;
 	}
-	if (start < end && (err = uvm_map_fixed(start, end, prot, VMA_ELF)))
+	if (start < end &&
+	    (err = uvm_map_fixed(start, end, prot, VMA_ELF | (prot & PROT_EXEC ? VMA_EXECOK : 0))))
 		return err;
 	/* large reads through a bounce buffer (one device request per chunk,
 	 * not per page), then copied into the segment's fresh pages */
@@ -524,6 +527,7 @@ int exec_program(struct thread *t, struct value *config)
 		kprintf("monos: cannot open program %s: %s\n", path, errno_name(err));
 		return err;
 	}
+	exec_protection = config_flag("exec_protection");
 	img.stack_top = USER_MAX - exec_random_pages(EXEC_STACK_RND_BITS);
 	err = load_program(path, f, &img);
 	file_put(f);

@@ -15,6 +15,11 @@ struct value;
  * line and returns -errno on failure */
 int exec_program(struct thread *t, struct value *config);
 
+/* exec_protection:t: only the program's and its interpreter's X segments
+ * and read-only mappings of files marked exec may be executable; anonymous
+ * or writable memory never (mmap/mprotect EACCES; sys/sys_mm.c) */
+extern bool exec_protection;
+
 /* missing_files:t (sys/missing.c): syscall_dispatch calls
  * exec_missing_note when exec_missing_on and a call returned -ENOENT */
 struct user_regs;

@@ -9,6 +9,8 @@
 #include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
 #include "sys/syscalls.h"
+#include "sys/exec.h"
+#include "fs/vfs.h"
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
@@ -152,7 +154,21 @@ long sys_mmap(SYS_ARGS)
 			goto out_put;
 		}
 	}
-	err = uvm_map_fixed(addr, addr + len, prot, f ? VMA_FILE : VMA_ANON);
+	u32 kind = f ? VMA_FILE : VMA_ANON;
+
+	if (exec_protection) {
+		struct kstat st;
+		bool exec_file = f && !(prot & PROT_WRITE) && !vfs_stat_file(f, &st) &&
+				 (st.st_mode & 0111);
+
+		if ((prot & PROT_EXEC) && !exec_file) {
+			err = -EACCES;
+			goto out_put;
+		}
+		if (exec_file)
+			kind |= VMA_EXECOK;
+	}
+	err = uvm_map_fixed(addr, addr + len, prot, kind);
 	if (err)
 		goto out_put;
 	if (f) {
@@ -205,6 +221,17 @@ long sys_mprotect(SYS_ARGS)
 		return -EINVAL;
 	if (!a1)
 		return 0;
+	if (exec_protection && uvm_range_mapped(a0, end)) {
+		/* W^X: executable only where allowed, never writable there */
+		for (u64 at = a0; at < end;) {
+			const struct vma *v = uvm_find(at);
+
+			if (((a2 & PROT_EXEC) && (!(v->kind & VMA_EXECOK) || (a2 & PROT_WRITE))) ||
+			    ((a2 & PROT_WRITE) && (v->kind & VMA_EXECOK)))
+				return -EACCES;
+			at = MIN(end, v->end);
+		}
+	}
 	return uvm_protect(a0, end, (u32)a2 & PROT_KNOWN);
 }
 

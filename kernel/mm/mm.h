@@ -42,6 +42,7 @@ int pt_map(u64 *pml4, u64 va, u64 pa, u64 flags);
 #define VMA_HEAP 0x4
 #define VMA_FILE 0x8    /* private file mapping, filled at mmap time */
 #define VMA_ELF 0x10    /* program segment */
+#define VMA_EXECOK 0x20 /* exec_protection:t: may be (made) executable */
 
 struct vma {
 	u64 start, end; /* [start, end), page aligned */

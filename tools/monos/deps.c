@@ -417,6 +417,7 @@ int deps_add(struct tree *t, const char *prog_host, const char *prog_guest, bool
 	}
 	if (add_file_noted(t, d.interp, d.interp) < 0)
 		goto out;
+	tree_mark_exec(t, d.interp);
 	for (size_t k = 0; k < nobj; k++) {
 		for (size_t i = 0; i < objs[k].nneeded; i++) {
 			char host[PATH_MAX], guest[PATH_MAX];
@@ -444,6 +445,7 @@ int deps_add(struct tree *t, const char *prog_host, const char *prog_guest, bool
 			}
 			if (add_file_noted(t, host, guest) < 0 || elf_dyn_read(host, &d, true) < 0)
 				goto out;
+			tree_mark_exec(t, guest); /* libraries may be mapped executable */
 			objs[nobj].host = strdup(host);
 			objs[nobj].guest = strdup(guest);
 			objs[nobj].rpath = d.rpath;

@@ -87,6 +87,8 @@ int tree_add_dir(struct tree *t, const char *host, const char *gpath);
 int tree_add_spec(struct tree *t, const char *spec, bool dir);
 /* is there a node at guest path gpath? */
 bool tree_has(const struct tree *t, const char *gpath);
+/* mark the file at gpath exec:t (for exec_protection:t) */
+void tree_mark_exec(struct tree *t, const char *gpath);
 /* print the tree as the value of `children` into sb: "(name:(...) ...)" */
 void tree_print(const struct tree *t, struct strbuf *sb);
 /* append s as a manifest name/string (bare when safe, else "quoted") */

@@ -24,6 +24,7 @@ struct tree_node {
 	enum node_kind kind;
 	char *host;   /* NODE_FILE: absolute host path */
 	char *target; /* NODE_LINK: link target */
+	bool exec;    /* NODE_FILE: exec:t (may be mapped executable) */
 	struct tree_node **kids;
 	size_t nkids, capkids;
 };
@@ -89,7 +90,7 @@ static struct tree_node *node_find(struct tree_node *dir, const char *name)
 	return NULL;
 }
 
-bool tree_has(const struct tree *t, const char *gpath)
+static struct tree_node *tree_lookup(const struct tree *t, const char *gpath)
 {
 	struct tree_node *n = t->root;
 	const char *p = gpath;
@@ -103,13 +104,26 @@ bool tree_has(const struct tree *t, const char *gpath)
 		if (!len)
 			break;
 		if (len > NAME_MAX || n->kind != NODE_DIR)
-			return false;
+			return NULL;
 		memcpy(comp, p, len);
 		comp[len] = 0;
 		n = node_find(n, comp);
 		p += len;
 	}
-	return n != NULL;
+	return n;
+}
+
+bool tree_has(const struct tree *t, const char *gpath)
+{
+	return tree_lookup(t, gpath) != NULL;
+}
+
+void tree_mark_exec(struct tree *t, const char *gpath)
+{
+	struct tree_node *n = tree_lookup(t, gpath);
+
+	if (n && n->kind == NODE_FILE)
+		n->exec = true;
 }
 
 /* insert keeping children sorted by name (a stable manifest, a stable key) */
@@ -414,7 +428,7 @@ static void node_print(const struct tree_node *n, struct strbuf *sb)
 		if (k->kind == NODE_FILE) {
 			sb_puts(sb, ":(contents:(host:");
 			manifest_quote(sb, k->host);
-			sb_puts(sb, "))");
+			sb_puts(sb, k->exec ? ") exec:t)" : "))");
 		} else if (k->kind == NODE_LINK) {
 			sb_puts(sb, ":(linktarget:");
 			manifest_quote(sb, k->target);
