@@ -21,6 +21,7 @@ PKGS=(
 	sqlite3 # tests/suites/62-dynamic: Debian dynamic programs run unmodified
 	perl # tests/suites/62-dynamic (List::Util from perl-base)
 	libsqlite3-dev # libsqlite3.a: tests/guest/write/sqlt (57-tfs-write)
+	golang-go # Go 1.19: tests/guest/go programs (tests/suites/58-go)
 )
 
 missing=()

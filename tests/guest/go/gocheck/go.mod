@@ -1,0 +1,3 @@
+module monos.test/gocheck
+
+go 1.19

@@ -1,0 +1,3 @@
+module monos.test/hello
+
+go 1.19
