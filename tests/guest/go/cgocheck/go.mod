@@ -1,0 +1,3 @@
+module monos.test/cgocheck
+
+go 1.19
