@@ -272,6 +272,7 @@ bool config_flag(const char *key)
 #define COMPACT_CHECK_RECORDS 4096
 static u64 compact_checked_at;
 static u64 compactions;
+static bool compact_flush_pending;
 
 static int fs_maybe_compact(void)
 {
@@ -292,10 +293,18 @@ static int fs_maybe_compact(void)
 		return err;
 	}
 	compactions++;
+	compact_flush_pending = true;
 	compact_checked_at = tfs_log_record_count(root_fs);
 	klog("fs: log compacted: %llu records -> %llu, %llu us", (unsigned long long)recs,
 	     (unsigned long long)compact_checked_at,
 	     (unsigned long long)((clock_now_ns() - t0) / 1000));
+	return 0;
+}
+
+static int fs_flush_dev(void)
+{
+	if (rootdev.bd->flush && rootdev.bd->flush(rootdev.bd))
+		return -EIO;
 	return 0;
 }
 
@@ -306,14 +315,19 @@ int fs_sync(void)
 	if (!root_fs || vfs_readonly)
 		return 0;
 	err = tfs_flush(root_fs);
+	if (!err)
+		err = fs_flush_dev();
 	if (err)
 		return err;
+	/* the removals are durable: their sectors may be reused now (and
+	 * before compaction frees the removed nodes) */
+	vfs_release_deferred();
 	err = fs_maybe_compact();
-	if (err)
-		return err;
-	if (rootdev.bd->flush)
-		err = rootdev.bd->flush(rootdev.bd);
-	return err ? -EIO : 0;
+	if (!err && compact_flush_pending) {
+		compact_flush_pending = false;
+		err = fs_flush_dev();
+	}
+	return err;
 }
 
 u64 fs_free_bytes(void)

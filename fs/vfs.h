@@ -221,6 +221,8 @@ int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool rmdir);
 int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		  unsigned flags);
+/* give removed nodes' sectors back (fs_sync, after the log is written) */
+void vfs_release_deferred(void);
 /* no open file points at a node outside the tree (compaction frees those) */
 bool vfs_compact_safe(void);
 /* fs/mount.c: write the TFS log (compacting it when mostly obsolete) and

@@ -8,7 +8,8 @@
  * readonly_rootfs:t; the program file is read-only unless
  * program_overwrite:t.
  * Unlinked files that are still open keep their data until the last
- * close (vfs_file_released).
+ * close (vfs_file_released); removed files' sectors are reused only after
+ * the removal is synced (vfs_release_deferred).
  * Layer: fs. Callers: fs/vfs.c (open, tfs_file_ops), sys/sys_fswrite.c.
  */
 #include "fs/vfs.h"
@@ -226,7 +227,47 @@ static bool node_is_open(const struct value *node, const struct file *except)
 	return false;
 }
 
-/* node left the tree: free its data now, or at its last close */
+/* Sectors of removed nodes go back to the free map only after the record
+ * that removed them is on the disk (vfs_release_deferred, called by
+ * fs_sync after the log flush): reusing them earlier could overwrite the
+ * data of a file that a crash brings back. */
+static struct value **deferred;
+static u32 ndeferred, deferred_cap;
+
+static void vfs_release_later(struct value *node)
+{
+	if (ndeferred == deferred_cap) {
+		u32 ncap = deferred_cap ? deferred_cap * 2 : 64;
+		struct value **n = kmalloc(ncap * sizeof(*n));
+
+		if (!n) { /* no memory: the crash window is the lesser evil */
+			tfs_node_release_space(vfs_tfs(), node);
+			return;
+		}
+		if (deferred)
+			memcpy(n, deferred, ndeferred * sizeof(*n));
+		kfree(deferred);
+		deferred = n;
+		deferred_cap = ncap;
+	}
+	deferred[ndeferred++] = node;
+}
+
+void vfs_release_deferred(void)
+{
+	for (u32 i = 0; i < ndeferred; i++)
+		tfs_node_release_space(vfs_tfs(), deferred[i]);
+	ndeferred = 0;
+}
+
+/* ENOSPC with removed files' sectors pending: sync (which frees them) */
+static bool vfs_retry_nospc(int err)
+{
+	return err == -ENOSPC && ndeferred && fs_sync() == 0;
+}
+
+/* node left the tree: free its data after the next sync, or after its
+ * last close */
 static void vfs_node_gone(struct value *node)
 {
 	if (node_is_open(node, NULL)) {
@@ -238,7 +279,7 @@ static void vfs_node_gone(struct value *node)
 		}
 		return; /* table full: its space stays used until the next mount */
 	}
-	tfs_node_release_space(vfs_tfs(), node);
+	vfs_release_later(node);
 }
 
 static void vfs_file_released(struct file *f)
@@ -247,7 +288,7 @@ static void vfs_file_released(struct file *f)
 		return;
 	for (int i = 0; i < ORPHAN_MAX; i++) {
 		if (orphans[i] == f->vn.tfs && !node_is_open(f->vn.tfs, f)) {
-			tfs_node_release_space(vfs_tfs(), orphans[i]);
+			vfs_release_later(orphans[i]);
 			orphans[i] = NULL;
 		}
 	}
@@ -294,6 +335,8 @@ s64 vfs_file_pwrite(struct file *f, const void *kbuf, u64 len, u64 off)
 	if (!len)
 		return 0;
 	err = tfs_file_write(vfs_tfs(), f->vn.tfs, kbuf, off, len);
+	if (vfs_retry_nospc(err))
+		err = tfs_file_write(vfs_tfs(), f->vn.tfs, kbuf, off, len);
 	if (err)
 		return err;
 	f->priv = (void *)1; /* mtime is set at fsync/close */
@@ -343,7 +386,10 @@ int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size)
 
 	if (err)
 		return err;
-	return tfs_file_allocate(vfs_tfs(), f->vn.tfs, off, len, keep_size);
+	err = tfs_file_allocate(vfs_tfs(), f->vn.tfs, off, len, keep_size);
+	if (vfs_retry_nospc(err))
+		err = tfs_file_allocate(vfs_tfs(), f->vn.tfs, off, len, keep_size);
+	return err;
 }
 
 int vfs_sync_file(struct file *f)
