@@ -109,6 +109,26 @@ func caseGoroutines() {
 	}
 	wg2.Wait()
 	check("mutex-counter", counter == 80000, "counter %d", counter)
+
+	// channel ping-pong between two goroutines: the cost of a switch
+	ping, pong := make(chan int), make(chan int)
+	go func() {
+		for v := range ping {
+			pong <- v + 1
+		}
+		close(pong)
+	}()
+	const rounds = 20000
+	t0 := time.Now()
+	v := 0
+	for i := 0; i < rounds; i++ {
+		ping <- v
+		v = <-pong
+	}
+	el := time.Since(t0)
+	close(ping)
+	fmt.Printf("figure ping-pong: %v per round trip\n", el/rounds)
+	check("ping-pong", v == rounds, "value %d", v)
 }
 
 func slack() time.Duration {
