@@ -2,7 +2,8 @@
 // goroutines and channels, time.Sleep and timers (the netpoller on epoll),
 // GOMAXPROCS, async preemption of a spinning goroutine (SIGURG via tgkill),
 // panic/recover, a nil dereference turned into a panic (SIGSEGV delivery),
-// os.Args/os.Getenv, reading a file, runtime.GC under load.
+// os.Args/os.Getenv, reading a file, os.Pipe through the netpoller,
+// signal.Notify, runtime.GC under load.
 // Usage: gocheck [CASE...] (no case or "all": all but crash). Prints "ok NAME", "FAIL NAME:
 // why" or "skip NAME: reason" per case, "figure NAME: ..." for measured
 // values; exits 0 only when nothing failed. Built CGO_ENABLED=0 (static)
@@ -428,6 +429,86 @@ func caseFile() {
 	check("readfile-missing", errors.Is(err, os.ErrNotExist), "error %v", err)
 }
 
+// os.Pipe: non-blocking fds in the netpoller (epoll, edge-triggered), a
+// writer and a reader goroutine, a read deadline
+func casePipe() {
+	r, w, err := os.Pipe()
+	if err != nil {
+		fail("pipe", "os.Pipe: %v", err)
+		return
+	}
+	const total = 1 << 20
+	go func() {
+		buf := make([]byte, 3000)
+		for sent := 0; sent < total; {
+			n := len(buf)
+			if total-sent < n {
+				n = total - sent
+			}
+			for i := 0; i < n; i++ {
+				buf[i] = byte(sent + i)
+			}
+			if _, err := w.Write(buf[:n]); err != nil {
+				return
+			}
+			sent += n
+		}
+		w.Close()
+	}()
+	buf := make([]byte, 5000)
+	got, bad := 0, 0
+	for {
+		n, err := r.Read(buf)
+		for i := 0; i < n; i++ {
+			if buf[i] != byte(got+i) {
+				bad++
+			}
+		}
+		got += n
+		if err != nil {
+			break
+		}
+	}
+	r.Close()
+	check("pipe", got == total && bad == 0, "read %d bytes, %d wrong", got, bad)
+
+	r, w, err = os.Pipe()
+	if err != nil {
+		fail("pipe-deadline", "os.Pipe: %v", err)
+		return
+	}
+	t0 := time.Now()
+	r.SetReadDeadline(time.Now().Add(30 * time.Millisecond))
+	_, err = r.Read(buf)
+	el := time.Since(t0)
+	check("pipe-deadline", errors.Is(err, os.ErrDeadlineExceeded) && el >= 30*time.Millisecond &&
+		el < 30*time.Millisecond+slack(), "err %v after %v", err, el)
+	r.Close()
+	w.Close()
+}
+
+// signal.Notify: a signal sent to the process reaches the channel
+func caseSignal() {
+	c := make(chan os.Signal, 4)
+	signal.Notify(c, syscall.SIGUSR1, syscall.SIGUSR2)
+	syscall.Kill(os.Getpid(), syscall.SIGUSR1)
+	syscall.Tgkill(os.Getpid(), syscall.Gettid(), syscall.SIGUSR2)
+	seen := map[os.Signal]bool{}
+	timeout := time.After(5 * time.Second)
+	for len(seen) < 2 {
+		select {
+		case s := <-c:
+			seen[s] = true
+		case <-timeout:
+			fail("signal-notify", "got %v in 5 s", seen)
+			signal.Stop(c)
+			return
+		}
+	}
+	signal.Stop(c)
+	ok("signal-notify")
+}
+
 // allocation from several goroutines with forced collections
 func caseGC() {
 	var ms0, ms1 runtime.MemStats
@@ -489,6 +570,8 @@ func main() {
 		{"nil", caseNil},
 		{"args", caseArgs},
 		{"file", caseFile},
+		{"pipe", casePipe},
+		{"signal", caseSignal},
 		{"gc", caseGC},
 		{"preempt", casePreempt},
 		{"crash", caseCrash},
