@@ -17,7 +17,8 @@
 struct eventfd {
 	u64 count;
 	bool semaphore;
-	struct poll_head ph;
+	struct poll_head rd; /* the counter went up */
+	struct poll_head wr; /* the counter went down */
 };
 
 static s64 eventfd_read(struct file *f, void *kbuf, u64 len)
@@ -30,13 +31,13 @@ static s64 eventfd_read(struct file *f, void *kbuf, u64 len)
 	while (!e->count) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (waitq_wait(&e->ph.q, 0, true) == -EINTR)
+		if (waitq_wait(&e->rd.q, 0, true) == -EINTR)
 			return -ERESTARTSYS;
 	}
 	v = e->semaphore ? 1 : e->count;
 	e->count -= v;
 	memcpy(kbuf, &v, 8);
-	poll_head_wake(&e->ph);
+	poll_head_wake(&e->wr);
 	return 8;
 }
 
@@ -53,12 +54,12 @@ static s64 eventfd_write(struct file *f, const void *kbuf, u64 len)
 	while (EFD_MAX - e->count < v) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (waitq_wait(&e->ph.q, 0, true) == -EINTR)
+		if (waitq_wait(&e->wr.q, 0, true) == -EINTR)
 			return -ERESTARTSYS;
 	}
 	e->count += v;
 	if (v)
-		poll_head_wake(&e->ph);
+		poll_head_wake(&e->rd);
 	return 8;
 }
 
@@ -67,7 +68,8 @@ static u32 eventfd_poll(struct file *f, struct poll_table *pt)
 	struct eventfd *e = f->priv;
 	u32 mask = 0;
 
-	poll_wait(pt, &e->ph);
+	poll_wait(pt, &e->rd, POLLIN | POLLRDNORM);
+	poll_wait(pt, &e->wr, POLLOUT | POLLWRNORM);
 	if (e->count)
 		mask |= POLLIN | POLLRDNORM;
 	if (e->count < EFD_MAX)
@@ -112,7 +114,8 @@ static long do_eventfd2(u64 initval, u64 flags)
 		return -ENOMEM;
 	e->count = (u32)initval;
 	e->semaphore = flags & EFD_SEMAPHORE;
-	poll_head_init(&e->ph);
+	poll_head_init(&e->rd);
+	poll_head_init(&e->wr);
 	f = file_alloc(&eventfd_ops, NULL, NULL, O_RDWR | (u32)(flags & O_NONBLOCK));
 	if (!f) {
 		kfree(e);

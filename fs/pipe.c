@@ -27,7 +27,8 @@ struct pipe {
 	u32 head;  /* read position */
 	u32 count; /* bytes held */
 	u32 readers, writers;
-	struct poll_head ph;
+	struct poll_head rd; /* data arrived, or the last writer left */
+	struct poll_head wr; /* space freed, or the last reader left */
 };
 
 static const struct file_ops pipe_ops;
@@ -59,14 +60,14 @@ static s64 pipe_read(struct file *f, void *kbuf, u64 len)
 			p->count -= n;
 			if (!p->count)
 				p->head = 0;
-			poll_head_wake(&p->ph);
+			poll_head_wake(&p->wr);
 			return n;
 		}
 		if (!p->writers)
 			return 0;
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		if (waitq_wait(&p->ph.q, 0, true) == -EINTR)
+		if (waitq_wait(&p->rd.q, 0, true) == -EINTR)
 			return -ERESTARTSYS;
 	}
 }
@@ -93,12 +94,12 @@ static s64 pipe_write(struct file *f, const void *kbuf, u64 len)
 			memcpy(p->buf, (const u8 *)kbuf + done + first, n - first);
 			p->count += n;
 			done += n;
-			poll_head_wake(&p->ph);
+			poll_head_wake(&p->rd);
 			continue;
 		}
 		if (f->flags & O_NONBLOCK)
 			return done ? (s64)done : -EAGAIN;
-		if (waitq_wait(&p->ph.q, 0, true) == -EINTR)
+		if (waitq_wait(&p->wr.q, 0, true) == -EINTR)
 			return done ? (s64)done : -ERESTARTSYS;
 	}
 	return (s64)done;
@@ -109,7 +110,10 @@ static u32 pipe_poll(struct file *f, struct poll_table *pt)
 	struct pipe *p = f->priv;
 	u32 mask = 0;
 
-	poll_wait(pt, &p->ph);
+	if (pipe_reader(f))
+		poll_wait(pt, &p->rd, POLLIN | POLLRDNORM | POLLHUP);
+	else
+		poll_wait(pt, &p->wr, POLLOUT | POLLWRNORM | POLLERR);
 	if (pipe_reader(f)) {
 		if (p->count)
 			mask |= POLLIN | POLLRDNORM;
@@ -149,14 +153,15 @@ static void pipe_close(struct file *f)
 {
 	struct pipe *p = f->priv;
 
-	if (pipe_reader(f))
+	if (pipe_reader(f)) {
 		p->readers--;
-	else
+		poll_head_wake(&p->wr);
+	} else {
 		p->writers--;
-	if (p->readers || p->writers) {
-		poll_head_wake(&p->ph);
-		return;
+		poll_head_wake(&p->rd);
 	}
+	if (p->readers || p->writers)
+		return;
 	kfree(p->buf);
 	kfree(p);
 }
@@ -200,7 +205,7 @@ long pipe_fcntl(struct file *f, int cmd, u64 arg)
 	p->buf = nbuf;
 	p->head = 0;
 	p->size = size;
-	poll_head_wake(&p->ph);
+	poll_head_wake(&p->wr);
 	return size;
 }
 
@@ -222,7 +227,8 @@ static long do_pipe2(u64 ufds, u64 flags)
 	if (!p->buf)
 		goto out_free;
 	p->size = PIPE_DEF_SIZE;
-	poll_head_init(&p->ph);
+	poll_head_init(&p->rd);
+	poll_head_init(&p->wr);
 	r = file_alloc(&pipe_ops, NULL, NULL, O_RDONLY | (u32)(flags & O_NONBLOCK));
 	w = file_alloc(&pipe_ops, NULL, NULL, O_WRONLY | (u32)(flags & O_NONBLOCK));
 	if (!r || !w)

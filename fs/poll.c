@@ -45,15 +45,16 @@ void poll_table_init(struct poll_table *pt, bool reg)
 	pt->gen = 0;
 	pt->depth = 0;
 	pt->err = 0;
+	pt->key = ~0u;
 	pt->chunks = NULL;
 }
 
-void poll_wait(struct poll_table *pt, struct poll_head *h)
+void poll_wait(struct poll_table *pt, struct poll_head *h, u32 events)
 {
 	struct poll_chunk *c;
 	struct poll_entry *pe;
 
-	if (!pt)
+	if (!pt || !(events & pt->key))
 		return;
 	pt->gen += h->gen;
 	if (!pt->reg)

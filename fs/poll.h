@@ -46,11 +46,15 @@ struct poll_table {
 	u64 gen;	   /* sum of the gens of the heads polled (epoll ET) */
 	int depth;	   /* nesting of epoll inside epoll */
 	int err;	   /* -ENOMEM when an entry could not be allocated */
+	u32 key;	   /* the events the waiter cares about (~0: all) */
 	struct poll_chunk *chunks;
 };
 void poll_table_init(struct poll_table *pt, bool reg);
-/* a file's poll op calls this for each head its readiness depends on */
-void poll_wait(struct poll_table *pt, struct poll_head *h);
+/* a file's poll op calls this for each head its readiness depends on;
+ * events: what a wake of h can change (heads unrelated to pt->key are
+ * skipped, so e.g. a read freeing space does not count as an EPOLLIN
+ * edge) */
+void poll_wait(struct poll_table *pt, struct poll_head *h, u32 events);
 /* block until a head is woken, the deadline (monotonic ns, 0 none) or a
  * signal: 0, -ETIMEDOUT, -EINTR */
 int poll_table_block(struct poll_table *pt, u64 deadline_ns);

@@ -70,7 +70,7 @@ static u32 ep_item_check(struct ep_item *it, struct poll_table *pt, bool consume
 {
 	struct file *f;
 	u64 gen0 = pt->gen, gen;
-	u32 mask;
+	u32 mask, key = pt->key;
 
 	if (it->disabled)
 		return 0;
@@ -78,7 +78,9 @@ static u32 ep_item_check(struct ep_item *it, struct poll_table *pt, bool consume
 	if (!f)
 		return 0;
 	pt->depth++;
-	mask = file_poll(f, pt) & (it->events | POLLERR | POLLHUP) & ~EPOLL_FLAGS;
+	pt->key = (it->events | POLLERR | POLLHUP) & ~EPOLL_FLAGS;
+	mask = file_poll(f, pt) & pt->key;
+	pt->key = key;
 	pt->depth--;
 	file_put(f);
 	gen = pt->gen - gen0;
@@ -202,6 +204,7 @@ static bool ep_watches(struct epoll *ep, struct file *target, int depth)
 {
 	if (depth > EPOLL_MAX_DEPTH)
 		return true;
+	ep_prune(ep); /* no stale file pointer is followed below */
 	for (struct ep_item *it = ep->items; it; it = it->next) {
 		if (it->file == target)
 			return true;

@@ -117,8 +117,9 @@ static long do_poll(u64 ufds, u64 nfds, u64 deadline, bool nowait)
 			if (!f) {
 				mask = POLLNVAL;
 			} else {
+				pt.key = (u16)pfd[i].events | POLLERR | POLLHUP;
 				mask = file_poll(f, &pt);
-				mask &= (u16)pfd[i].events | POLLERR | POLLHUP;
+				mask &= pt.key;
 				file_put(f);
 			}
 			pfd[i].revents = (s16)mask;
@@ -240,6 +241,8 @@ static long do_select(int nfds, u64 uin, u64 uout, u64 uex, u64 deadline, bool n
 			f = fd_get(fd);
 			if (!f)
 				continue; /* closed by another thread meanwhile */
+			pt.key = ((in[w] & bit) ? SEL_IN : 0) | ((out[w] & bit) ? SEL_OUT : 0) |
+				 ((ex[w] & bit) ? SEL_EX : 0);
 			mask = file_poll(f, &pt);
 			file_put(f);
 			if ((in[w] & bit) && (mask & SEL_IN)) {

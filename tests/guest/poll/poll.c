@@ -530,7 +530,9 @@ static void test_epoll(void)
 	CHECK("epoll_et_first", r == 1 && out[0].data.u64 == 7, "r %d", r);
 	r = epoll_wait(ep, out, 4, 0);
 	CHECK("epoll_et_not_again", r == 0, "r %d", r);
-	read(p[0], &c, 1); /* one byte still in: no new edge */
+	read(p[0], &c, 1); /* one byte still in: reading is no new edge */
+	r = epoll_wait(ep, out, 4, 0);
+	CHECK("epoll_et_read_no_edge", r == 0, "r %d", r);
 	write(p[1], "c", 1);
 	r = epoll_wait(ep, out, 4, 0);
 	CHECK("epoll_et_new_data", r == 1, "r %d", r);
