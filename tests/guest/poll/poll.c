@@ -280,6 +280,10 @@ static void test_poll_select(void)
 	r = poll(pf, 1, 150);
 	dt = now_ms() - t0;
 	CHECK("poll_timeout", r == 0 && dt >= 140 && dt < 2000, "r %d after %ld ms", r, dt);
+	t0 = now_ms();
+	r = poll(NULL, 0, 60); /* the sleep idiom */
+	dt = now_ms() - t0;
+	CHECK("poll_no_fds_sleeps", r == 0 && dt >= 50 && dt < 2000, "r %d after %ld ms", r, dt);
 	pf[0].fd = 999;
 	CHECK("poll_nval", poll(pf, 1, 0) == 1 && pf[0].revents == POLLNVAL, "revents %#x",
 	      pf[0].revents);
