@@ -301,6 +301,49 @@ func casePreempt() {
 		"spinner loops %d, SIGURG seen %d", atomic.LoadInt64(&spinCount), len(urg))
 }
 
+//go:noinline
+func floatWork(seed float64, n int) float64 {
+	// a loop without calls: preempted asynchronously (SIGURG) many times;
+	// every register (x87/SSE) must survive the signal frames bit-exact
+	x, y, z := 0.1+seed/100, seed, 1.0
+	for i := 0; i < n; i++ {
+		x = 3.9 * x * (1 - x) // chaotic: any lost bit changes the end result
+		y = 0.5*y + x
+		z = z*0.999 + y*x
+	}
+	return x + y*3 + z*7
+}
+
+// 8 goroutines computing with floats, preempted by SIGURG (and by each
+// other) many times: each result equals the same computation done alone
+func casePreemptFPU() {
+	const n = 8000000
+	urg := make(chan os.Signal, 1024)
+	signal.Notify(urg, syscall.SIGURG)
+	defer signal.Stop(urg)
+	want := make([]float64, 8)
+	for i := range want {
+		want[i] = floatWork(float64(i), n/8)
+	}
+	got := make([]float64, 8)
+	var wg sync.WaitGroup
+	for r := 0; r < 3; r++ {
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func(i int) { defer wg.Done(); got[i] = floatWork(float64(i), n/8) }(i)
+		}
+		wg.Wait()
+		for i := range want {
+			if got[i] != want[i] {
+				fail("preempt-fpu", "round %d goroutine %d: %v want %v", r, i, got[i], want[i])
+				return
+			}
+		}
+	}
+	fmt.Printf("figure preempt-fpu: %d SIGURG seen\n", len(urg))
+	ok("preempt-fpu")
+}
+
 type boom struct{ code int }
 
 func catch(f func()) (r interface{}) {
@@ -574,6 +617,7 @@ func main() {
 		{"signal", caseSignal},
 		{"gc", caseGC},
 		{"preempt", casePreempt},
+		{"preempt-fpu", casePreemptFPU},
 		{"crash", caseCrash},
 	}
 	want := map[string]bool{}
