@@ -242,6 +242,40 @@ static bool usable_lib(const char *host)
 	return ok;
 }
 
+/* collapse "." and ".." components of an absolute path in place (as the
+ * guest's lookup does: ".." of "/" is "/") */
+static void normalize_path(char *path)
+{
+	char out[PATH_MAX];
+	size_t o = 0;
+
+	for (const char *p = path; *p;) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (!n)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else if (o + 1 + n < sizeof(out)) {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = 0;
+	strcpy(path, out);
+}
+
 /* the directory of path ("/" for "/x") */
 static void origin_of(const char *path, char *out, size_t out_len)
 {
@@ -279,6 +313,8 @@ static bool search_list(const char *list, const struct dep_obj *o, const char *n
 			if (snprintf(host, PATH_MAX, "%s/%s", hdir, name) >= PATH_MAX ||
 			    snprintf(guest, PATH_MAX, "%s/%s", gdir, name) >= PATH_MAX)
 				host[0] = guest[0] = 0;
+			if (guest[0] == '/')
+				normalize_path(guest);
 			if (gdir[0] == '/' && host[0] && usable_lib(host))
 				return true;
 		}
