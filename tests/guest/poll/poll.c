@@ -30,6 +30,14 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* ---- pipes ---- */
 
 struct echo_arg {
@@ -76,6 +84,7 @@ static void test_pipe_threads(void)
 	pthread_t t;
 	void *res = (void *)-1;
 	int bad = 0;
+	long t0;
 
 	CHECK_RET("pipe", pipe(p1), 0);
 	CHECK_RET("pipe2_cloexec", pipe2(p2, O_CLOEXEC), 0);
@@ -85,6 +94,7 @@ static void test_pipe_threads(void)
 	a.out = p2[1];
 	a.rounds = 200;
 	pthread_create(&t, NULL, echo_thread, &a);
+	t0 = now_us();
 	for (int i = 0; i < a.rounds; i++) {
 		unsigned char c = (unsigned char)i, d = 0;
 
@@ -92,6 +102,7 @@ static void test_pipe_threads(void)
 		    d != (unsigned char)(i + 1))
 			bad++;
 	}
+	printf("figure pipe_pingpong_roundtrip_us %.1f\n", (double)(now_us() - t0) / a.rounds);
 	pthread_join(t, &res);
 	CHECK("pipe_threads_roundtrip", !bad && !res, "%d bad rounds, thread %p", bad, res);
 
