@@ -6,7 +6,7 @@
 #   $(BUILD)/bench/NAME.musl    bench/programs/NAME.c, musl-gcc -static
 #   $(BUILD)/bench/NAME.glibc   the same with gcc -static
 #   $(BUILD)/bench/debugexit    bench/tools/debugexit.c (Linux guest's /init)
-BENCH_PROGS := hello getppid clock pagefault pipe thread futex files_seq files_small
+BENCH_PROGS := hello getppid clock pagefault pipe thread futex files_seq files_small idle
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 BENCH_BINS := $(foreach p,$(BENCH_PROGS),$(BUILD)/bench/$(p).musl $(BUILD)/bench/$(p).glibc) \
 	$(BUILD)/bench/debugexit

@@ -386,6 +386,35 @@ def qemu_argv(kernel, initrd, machine="microvm", accel="tcg", mem="256M", smp=1,
 # CPU seconds (user+sys) of the last run_timed process and the children it
 # waited for (QEMU under `monos boot`): robust where other jobs share the CPUs
 RUSAGE = [0.0]
+# lines at which run_timed samples the host CPU time of the spawned process
+# tree (bench/run's idle row): CPU_MARKS_WANT = {"idle-start", ...};
+# run_timed fills CPU_MARKS[line] = (t_since_spawn, cpu_seconds)
+CPU_MARKS_WANT = set()
+CPU_MARKS = {}
+
+
+def tree_cpu(pid):
+    """user+sys CPU seconds of pid and its live descendants (every thread;
+    /proc/PID/stat utime+stime), or None when pid is gone"""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0, [pid], set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                st = f.read()
+            fields = st[st.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+            for tid in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/children" % (p, tid)) as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            if p == pid:
+                return None
+    return total / tick
 
 
 def run_timed(argv, timeout, on_output=None, cwd=None):
@@ -398,6 +427,7 @@ def run_timed(argv, timeout, on_output=None, cwd=None):
     fd = p.stdout.fileno()
     lines, partial, timed_out = [], b"", False
     deadline = t0 + timeout if timeout else None
+    CPU_MARKS.clear()
     import select
     while True:
         wait = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -416,6 +446,10 @@ def run_timed(argv, timeout, on_output=None, cwd=None):
         while b"\n" in partial:
             line, partial = partial.split(b"\n", 1)
             lines.append((now, line.decode("utf-8", "replace").rstrip("\r")))
+            if lines[-1][1].strip() in CPU_MARKS_WANT:
+                cpu = tree_cpu(p.pid)
+                if cpu is not None:
+                    CPU_MARKS[lines[-1][1].strip()] = (time.monotonic() - t0, cpu)
     if partial:
         lines.append((time.monotonic() - t0, partial.decode("utf-8", "replace")))
     _, wst, ru = os.wait4(p.pid, 0)

@@ -18,7 +18,7 @@
 #include "bench.h"
 
 #define CHUNK (1 << 20)
-#define FNAME "bench_seq.dat"
+#define FNAME "./bench_seq.dat" /* "./": bench/README.md (monos relative names) */
 
 static char buf[CHUNK];
 

@@ -16,7 +16,7 @@
 
 #include "bench.h"
 
-#define DNAME "bench_small"
+#define DNAME "./bench_small" /* "./": bench/README.md (monos relative names) */
 
 int main(int argc, char **argv)
 {
