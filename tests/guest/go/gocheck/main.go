@@ -4,7 +4,7 @@
 // panic/recover, a nil dereference turned into a panic (SIGSEGV delivery),
 // os.Args/os.Getenv, reading a file, os.Pipe through the netpoller,
 // signal.Notify, runtime.GC under load.
-// Usage: gocheck [CASE...] (no case or "all": all but crash). Prints "ok NAME", "FAIL NAME:
+// Usage: gocheck [CASE...] (no case or "all": all but crash and idle). Prints "ok NAME", "FAIL NAME:
 // why" or "skip NAME: reason" per case, "figure NAME: ..." for measured
 // values; exits 0 only when nothing failed. Built CGO_ENABLED=0 (static)
 // by the suite; validated natively before it runs under monos.
@@ -607,6 +607,14 @@ func caseCrash() {
 	fmt.Println(deref(p))
 }
 
+// not part of "all": sleep 3 s (the suite measures the host CPU the idle VM uses)
+func caseIdle() {
+	t0 := time.Now()
+	time.Sleep(3 * time.Second)
+	el := time.Since(t0)
+	check("idle", el >= 3*time.Second && el < 3*time.Second+slack(), "slept %v", el)
+}
+
 func main() {
 	cases := []struct {
 		name string
@@ -625,6 +633,7 @@ func main() {
 		{"preempt", casePreempt},
 		{"preempt-fpu", casePreemptFPU},
 		{"crash", caseCrash},
+		{"idle", caseIdle},
 	}
 	want := map[string]bool{}
 	for _, a := range os.Args[1:] {
@@ -633,7 +642,7 @@ func main() {
 	ran := 0
 	for _, c := range cases {
 		explicit := want[c.name]
-		if c.name == "crash" && !explicit {
+		if (c.name == "crash" || c.name == "idle") && !explicit {
 			continue
 		}
 		if len(want) > 0 && !explicit && !want["all"] {
