@@ -124,11 +124,13 @@ static int vfs_where_at(int dirfd, const char *path, struct vfs_where *w)
 	dir = kmalloc(start + 2);
 	if (!dir)
 		return -ENOMEM;
-	if (start)
+	if (start) {
 		memcpy(dir, path, start);
-	else
-		dir[start++] = '.';
-	dir[start] = 0;
+		dir[start] = 0;
+	} else { /* a bare name: the start directory */
+		dir[0] = '.';
+		dir[1] = 0;
+	}
 	err = vfs_lookup_at(dirfd, dir, 0, &r);
 	kfree(dir);
 	if (err)

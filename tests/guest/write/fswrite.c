@@ -174,6 +174,18 @@ static void phase1(void)
 	CHECK_ERR("open-missing", open(P("nope"), O_RDONLY), ENOENT);
 	CHECK_ERR("creat-in-missing-dir", open(P("nodir/x"), O_WRONLY | O_CREAT, 0644), ENOENT);
 
+	/* relative names (in the cwd and through a dirfd) */
+	r = chdir(P("")) == 0;
+	fd = open("rel.txt", O_WRONLY | O_CREAT | O_EXCL, 0644);
+	r = r && fd >= 0 && write(fd, "rel", 3) == 3 && close(fd) == 0 &&
+	    mkdir("reldir", 0755) == 0 && rename("rel.txt", "reldir/rel2") == 0;
+	fd2 = open(P("reldir"), O_RDONLY | O_DIRECTORY);
+	r = r && fd2 >= 0 && unlinkat(fd2, "rel2", 0) == 0 && rmdir("reldir") == 0 &&
+	    chdir("/") == 0;
+	close(fd2);
+	CHECK("relative-names", r, "errno %d", errno);
+	CHECK("relative-gone", size_of(P("reldir")) < 0 && size_of(P("rel.txt")) < 0, "left over");
+
 	/* O_APPEND */
 	fd = open(P("f1"), O_WRONLY | O_APPEND);
 	CHECK("append-open", fd >= 0, "errno %d", errno);
