@@ -144,42 +144,6 @@ static int tfsf_name(char *name, u64 v)
 	return n;
 }
 
-/* make the file the pending one and make sure it has an extents tuple */
-static int tfsf_prepare(struct tfs *fs, struct value *file, struct value **exts_out)
-{
-	const struct symbol *s_extents = tfs_sym("extents");
-	struct value *exts;
-	int err;
-
-	if (!fs->writable)
-		return -EROFS;
-	if (fs->failed)
-		return fs->failed;
-	if (!file || file->type != VALUE_TUPLE || !s_extents)
-		return -EINVAL;
-	if (file != fs->pend_file) {
-		err = tfs_commit_pending(fs);
-		if (err)
-			return err;
-		fs->pend_file = file;
-	}
-	exts = tuple_get(file, s_extents);
-	if (!exts) {
-		exts = value_tuple();
-		if (!exts)
-			return -ENOMEM;
-		err = tfs_tuple_put(file, s_extents, exts);
-		if (err) {
-			value_free(exts);
-			return err;
-		}
-	} else if (exts->type != VALUE_TUPLE) {
-		return -EUCLEAN;
-	}
-	*exts_out = exts;
-	return 0;
-}
-
 /* fill part of a hole [sec, ...) with the data at pos: grow prev in place
  * or add an extent; sets *done to the bytes written */
 static int tfsf_fill_hole(struct tfs *fs, struct value *exts, struct tfsf_find *r, u64 pos,
@@ -258,7 +222,7 @@ static int tfsf_write(struct tfs *fs, struct value *file, const u8 *p, u64 off, 
 	u64 pos = off, left = len, flen;
 	int err;
 
-	err = tfsf_prepare(fs, file, &exts);
+	err = tfs_file_prepare(fs, file, &exts);
 	if (err)
 		return err;
 	if (off > ((u64)1 << 62) || len > ((u64)1 << 62) - off)
@@ -306,7 +270,7 @@ int tfs_file_allocate(struct tfs *fs, struct value *file, u64 off, u64 len, bool
 	u64 pos, end, flen = tfs_file_length(file);
 	int err;
 
-	err = tfsf_prepare(fs, file, &exts);
+	err = tfs_file_prepare(fs, file, &exts);
 	if (err)
 		return err;
 	if (off > ((u64)1 << 62) || len > ((u64)1 << 62) - off)

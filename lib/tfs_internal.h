@@ -114,5 +114,8 @@ int tfs_extent_get(struct tfs *fs, const struct symbol *key, const struct value 
 /* set t.key = val (val NULL: delete) and log it if t is numbered */
 int tfs_attr_set(struct tfs *fs, struct value *t, const struct symbol *key, struct value *val);
 int tfs_commit_pending(struct tfs *fs);
+/* make file the pending file (committing another) and give it an extents
+ * tuple; shared by tfs_file_append and the in-place writes of tfs_file.c */
+int tfs_file_prepare(struct tfs *fs, struct value *file, struct value **exts_out);
 
 #endif

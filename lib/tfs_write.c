@@ -233,12 +233,11 @@ static int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 
 	return err < 0 ? err : err ? -EIO : 0;
 }
 
-int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len, u64 size_hint)
+/* make the file the pending one and make sure it has an extents tuple */
+int tfs_file_prepare(struct tfs *fs, struct value *file, struct value **exts_out)
 {
 	const struct symbol *s_extents = tfs_sym("extents");
-	const u8 *p = buf;
-	struct value *exts, *ext;
-	u64 pos, fsec = 0, off = 0, elen = 0, alloc = 0;
+	struct value *exts;
 	int err;
 
 	if (!fs->writable)
@@ -266,6 +265,20 @@ int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len
 	} else if (exts->type != VALUE_TUPLE) {
 		return -EUCLEAN;
 	}
+	*exts_out = exts;
+	return 0;
+}
+
+int tfs_file_append(struct tfs *fs, struct value *file, const void *buf, u64 len, u64 size_hint)
+{
+	const u8 *p = buf;
+	struct value *exts, *ext;
+	u64 pos, fsec = 0, off = 0, elen = 0, alloc = 0;
+	int err;
+
+	err = tfs_file_prepare(fs, file, &exts);
+	if (err)
+		return err;
 	pos = tfs_file_length(file);
 	if (len > ((u64)1 << 62) - pos)
 		return -EFBIG;
