@@ -34,27 +34,6 @@ static int tfsf_set_num(struct value *t, const char *key, u64 n)
 	return err;
 }
 
-/* n bytes at byte `in` of disk sector `disk`; fresh: the rest is zeros */
-static int tfsf_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 n, bool fresh)
-{
-	u8 sector[TFS_SECTOR];
-	int err;
-
-	if (fresh) {
-		memset(sector, 0, sizeof(sector));
-	} else {
-		err = fs->dev.read(fs->dev.ctx, sector, disk, 1);
-		if (err)
-			return err < 0 ? err : -EIO;
-	}
-	if (p)
-		memcpy(sector + in, p, n);
-	else
-		memset(sector + in, 0, n);
-	err = fs->dev.write(fs->dev.ctx, sector, disk, 1);
-	return err < 0 ? err : err ? -EIO : 0;
-}
-
 /* bytes [pos, pos+n) of the file, all inside disk sectors starting at
  * disk (the sector holding pos); fresh: sectors never written before */
 static int tfsf_write_run(struct tfs *fs, u64 disk, u64 pos, const u8 *p, u64 n, bool fresh)
@@ -68,7 +47,7 @@ static int tfsf_write_run(struct tfs *fs, u64 disk, u64 pos, const u8 *p, u64 n,
 
 		if (in || n < TFS_SECTOR) {
 			k = MIN(n, TFS_SECTOR - in);
-			err = tfsf_write_partial(fs, disk, in, p, k, fresh);
+			err = tfs_write_partial(fs, disk, in, p, k, fresh);
 			if (err)
 				return err;
 			disk++;

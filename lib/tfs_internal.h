@@ -116,6 +116,8 @@ int tfs_attr_set(struct tfs *fs, struct value *t, const struct symbol *key, stru
 int tfs_commit_pending(struct tfs *fs);
 /* make file the pending file (committing another) and give it an extents
  * tuple; shared by tfs_file_append and the in-place writes of tfs_file.c */
+/* read-modify-write of part of one sector (tfs_write.c) */
+int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 n, bool fresh);
 int tfs_file_prepare(struct tfs *fs, struct value *file, struct value **exts_out);
 
 #endif

@@ -215,8 +215,9 @@ static struct value *tfs_new_extent(u64 off, u64 len, u64 alloc)
 	return e;
 }
 
-/* write n bytes at byte `in` of disk sector `disk` (n <= 512 - in) */
-static int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 n, bool fresh)
+/* write n bytes at byte `in` of disk sector `disk` (n <= 512 - in); p NULL
+ * writes zeros; fresh: the sector was never written, the rest is zeros */
+int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 n, bool fresh)
 {
 	u8 sector[TFS_SECTOR];
 	int err;
@@ -228,7 +229,10 @@ static int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 
 		if (err)
 			return err < 0 ? err : -EIO;
 	}
-	memcpy(sector + in, p, n);
+	if (p)
+		memcpy(sector + in, p, n);
+	else
+		memset(sector + in, 0, n);
 	err = fs->dev.write(fs->dev.ctx, sector, disk, 1);
 	return err < 0 ? err : err ? -EIO : 0;
 }
