@@ -21,19 +21,6 @@
 #include "lib/tfs_file.h"
 #include "lib/tfs_internal.h"
 
-static int tfsf_set_num(struct value *t, const char *key, u64 n)
-{
-	struct value *v = value_integer((s64)n);
-	int err;
-
-	if (!v)
-		return -ENOMEM;
-	err = tfs_tuple_put(t, tfs_sym(key), v);
-	if (err)
-		value_free(v);
-	return err;
-}
-
 /* bytes [pos, pos+n) of the file, all inside disk sectors starting at
  * disk (the sector holding pos); fresh: sectors never written before */
 static int tfsf_write_run(struct tfs *fs, u64 disk, u64 pos, const u8 *p, u64 n, bool fresh)
@@ -149,7 +136,7 @@ static int tfsf_fill_hole(struct tfs *fs, struct value *exts, struct tfsf_find *
 				return err;
 			r->p_alloc += g;
 			room = g;
-			err = tfsf_set_num(ext, "allocated", r->p_alloc);
+			err = tfs_set_num(ext, "allocated", r->p_alloc);
 			if (err)
 				return err;
 			ext->flags |= TFS_VF_DIRTY;
@@ -160,7 +147,7 @@ static int tfsf_fill_hole(struct tfs *fs, struct value *exts, struct tfsf_find *
 			err = tfsf_write_run(fs, r->p_off + r->p_len, pos, p, bytes, true);
 			if (err)
 				return err;
-			err = tfsf_set_num(ext, "length", r->p_len + got);
+			err = tfs_set_num(ext, "length", r->p_len + got);
 			if (err)
 				return err;
 			ext->flags |= TFS_VF_DIRTY;
@@ -174,13 +161,12 @@ static int tfsf_fill_hole(struct tfs *fs, struct value *exts, struct tfsf_find *
 	bytes = MIN(n, (sec + got) * TFS_SECTOR - pos);
 	err = tfsf_write_run(fs, start, pos, p, bytes, true);
 	if (!err) {
-		struct value *ext = value_tuple();
+		struct value *ext = tfs_new_extent(start, got, got);
 		char name[24];
 		int nl = tfsf_name(name, sec);
 
 		err = -ENOMEM;
-		if (ext && !tfsf_set_num(ext, "offset", start) &&
-		    !tfsf_set_num(ext, "length", got) && !tfsf_set_num(ext, "allocated", got))
+		if (ext)
 			err = tfs_tuple_put(exts, sym_intern(name, (size_t)nl), ext);
 		if (err && ext)
 			value_free(ext);
@@ -227,7 +213,7 @@ static int tfsf_write(struct tfs *fs, struct value *file, const u8 *p, u64 off, 
 	}
 	flen = tfs_file_length(file);
 	if (!tuple_get(file, tfs_sym("filelength")) || pos > flen) {
-		err = tfsf_set_num(file, "filelength", MAX(pos, flen));
+		err = tfs_set_num(file, "filelength", MAX(pos, flen));
 		if (err)
 			return err;
 		file->flags |= TFS_VF_DIRTY;
@@ -275,7 +261,7 @@ int tfs_file_allocate(struct tfs *fs, struct value *file, u64 off, u64 len, bool
 		pos += n;
 	}
 	if (!keep_size && off + len > tfs_file_length(file)) {
-		err = tfsf_set_num(file, "filelength", off + len);
+		err = tfs_set_num(file, "filelength", off + len);
 		if (err)
 			return err;
 		file->flags |= TFS_VF_DIRTY;

@@ -116,6 +116,10 @@ int tfs_attr_set(struct tfs *fs, struct value *t, const struct symbol *key, stru
 int tfs_commit_pending(struct tfs *fs);
 /* make file the pending file (committing another) and give it an extents
  * tuple; shared by tfs_file_append and the in-place writes of tfs_file.c */
+/* set key to the integer n in tuple t; an extent tuple (offset length
+ * allocated); both tfs_write.c */
+int tfs_set_num(struct value *t, const char *key, u64 n);
+struct value *tfs_new_extent(u64 off, u64 len, u64 alloc);
 /* read-modify-write of part of one sector (tfs_write.c) */
 int tfs_write_partial(struct tfs *fs, u64 disk, u64 in, const u8 *p, u64 n, bool fresh);
 int tfs_file_prepare(struct tfs *fs, struct value *file, struct value **exts_out);

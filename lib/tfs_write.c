@@ -188,7 +188,7 @@ static struct value *tfs_last_extent(struct tfs *fs, struct value *exts, u64 *fs
 	return best;
 }
 
-static int tfs_set_num(struct value *t, const char *key, u64 n)
+int tfs_set_num(struct value *t, const char *key, u64 n)
 {
 	struct value *v = value_integer((s64)n);
 	int err;
@@ -201,7 +201,7 @@ static int tfs_set_num(struct value *t, const char *key, u64 n)
 	return err;
 }
 
-static struct value *tfs_new_extent(u64 off, u64 len, u64 alloc)
+struct value *tfs_new_extent(u64 off, u64 len, u64 alloc)
 {
 	struct value *e = value_tuple();
 
