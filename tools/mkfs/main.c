@@ -48,15 +48,20 @@ static const char usage_text[] =
 static char *tmp_path;
 static volatile sig_atomic_t tmp_live;
 
+static void mkfs_verror(const char *fmt, va_list ap)
+{
+	fputs("mkfs: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void mkfs_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("mkfs: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mkfs_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 const char *mkfs_printable(const char *s)
@@ -85,11 +90,9 @@ static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("mkfs: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	mkfs_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fputs(usage_text, stderr);
 	exit(2);
 }
