@@ -175,4 +175,48 @@ struct user_regs;
 void syscall_dispatch(struct user_regs *r);
 long sys_enosys(SYS_ARGS);
 
+/* sockets (issue 7: net/socket.c, sys/sys_socket.c, net/sock_*.c) */
+long sys_socket(SYS_ARGS);
+long sys_socketpair(SYS_ARGS);
+long sys_bind(SYS_ARGS);
+long sys_listen(SYS_ARGS);
+long sys_accept(SYS_ARGS);
+long sys_accept4(SYS_ARGS);
+long sys_connect(SYS_ARGS);
+long sys_sendto(SYS_ARGS);
+long sys_recvfrom(SYS_ARGS);
+long sys_sendmsg(SYS_ARGS);
+long sys_recvmsg(SYS_ARGS);
+long sys_sendmmsg(SYS_ARGS);
+long sys_recvmmsg(SYS_ARGS);
+long sys_shutdown(SYS_ARGS);
+long sys_getsockname(SYS_ARGS);
+long sys_getpeername(SYS_ARGS);
+long sys_getsockopt(SYS_ARGS);
+long sys_setsockopt(SYS_ARGS);
+long sys_sendfile(SYS_ARGS);
+/* timers and signal fds (issue 5: sys/sys_timer.c, fs/timerfd.c, fs/signalfd.c) */
+long sys_timerfd_create(SYS_ARGS);
+long sys_timerfd_settime(SYS_ARGS);
+long sys_timerfd_gettime(SYS_ARGS);
+long sys_signalfd(SYS_ARGS);
+long sys_signalfd4(SYS_ARGS);
+long sys_setitimer(SYS_ARGS);
+long sys_getitimer(SYS_ARGS);
+long sys_alarm(SYS_ARGS);
+long sys_timer_create(SYS_ARGS);
+long sys_timer_settime(SYS_ARGS);
+long sys_timer_gettime(SYS_ARGS);
+long sys_timer_getoverrun(SYS_ARGS);
+long sys_timer_delete(SYS_ARGS);
+long sys_pause(SYS_ARGS);
+/* more of the file model (issue 4/6) */
+long sys_memfd_create(SYS_ARGS);
+long sys_sched_getscheduler(SYS_ARGS);
+long sys_sched_setscheduler(SYS_ARGS);
+long sys_sched_getparam(SYS_ARGS);
+long sys_sched_setparam(SYS_ARGS);
+long sys_sched_get_priority_max(SYS_ARGS);
+long sys_sched_get_priority_min(SYS_ARGS);
+
 #endif
