@@ -70,6 +70,12 @@ static const char usage_text[] =
     "  --ssl               add the host's CA bundle (/etc/ssl/certs/ca-certificates.crt)\n"
     "VM options (run, boot):\n"
     "  -m MEM              memory, e.g. 256M (default), 1G\n"
+    "  --smp N             vCPUs, 1 (default) to 64\n"
+    "  -p [tcp:|udp:]HOST[:GUEST]\n"
+    "                      forward 127.0.0.1:HOST on this machine to the guest's\n"
+    "                      port GUEST (default: HOST), tcp unless udp: is given;\n"
+    "                      repeatable. Adds a virtio-net NIC on QEMU user\n"
+    "                      networking (the guest gets 10.0.2.15 by DHCP)\n"
     "  --accel A           kvm, tcg or auto (default: KVM only on hardware KVM)\n"
     "  --machine M         microvm (default for run: direct kernel boot) or q35\n"
     "                      (BIOS disk boot); boot picks by the image's MBR\n"
@@ -93,9 +99,12 @@ struct opts {
 	const char *machine;
 	double timeout;
 	bool ssl; /* --ssl: add the CA bundle */
+	int smp;  /* --smp N, 0 = not given */
+	struct vm_fwd fwd[VM_FWD_MAX];
+	size_t nfwd; /* -p */
 };
 
-enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT, OPT_SSL };
+enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT, OPT_SSL, OPT_SMP };
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, OPT_DIR},
@@ -103,6 +112,7 @@ static const struct option long_opts[] = {
     {"machine", required_argument, NULL, OPT_MACHINE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ssl", no_argument, NULL, OPT_SSL},
+    {"smp", required_argument, NULL, OPT_SMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -153,7 +163,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:t:df:m:o:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:e:t:df:m:o:p:vh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			add_env(o, optarg);
@@ -185,6 +195,23 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			if (!valid_mem(optarg))
 				usage_error("-m %s: expected a size such as 256M or 1G", optarg);
 			o->mem = optarg;
+			break;
+		case 'p': {
+			char err[256];
+
+			if (o->cmd == CMD_BUILD)
+				usage_error("-p is an option of monos run and boot (it forwards "
+					    "ports of a running VM)");
+			if (fwd_add(o->fwd, &o->nfwd, VM_FWD_MAX, optarg, err, sizeof(err)) < 0)
+				usage_error("%s", err);
+			break;
+		}
+		case OPT_SMP:
+			if (o->cmd == CMD_BUILD)
+				usage_error("--smp is an option of monos run and boot");
+			if (smp_parse(optarg, &o->smp) < 0)
+				usage_error("--smp %s: expected a number of vCPUs from 1 to %d",
+					    optarg, VM_SMP_MAX);
 			break;
 		case 'o':
 			if (o->cmd != CMD_BUILD)
@@ -393,6 +420,17 @@ int main(int argc, char **argv)
 	vm.mem = o.mem;
 	vm.timeout = o.timeout;
 	vm.klog = monos_verbose;
+	vm.smp = o.smp;
+	vm.fwd = o.fwd;
+	vm.nfwd = o.nfwd;
+	for (size_t i = 0; i < o.nfwd; i++) {
+		char err[256];
+
+		if (fwd_check_free(&o.fwd[i], err, sizeof(err)) < 0) {
+			monos_error("%s", err);
+			return MONOS_EXIT_USAGE;
+		}
+	}
 
 	if (o.cmd == CMD_BOOT) {
 		bool mbr;

@@ -12,6 +12,7 @@
  *          tree.c    the guest file tree (-f/--dir) and the manifest text
  *          image.c   the image cache (hash of the inputs) and running mkfs
  *          vm.c      the QEMU command line, running it, the output filter
+ *          fwd.c     -p port forwards and --smp: parsing, host port check
  *          spawn.c   small process helpers (spawn with pipes, wait)
  */
 #ifndef TOOLS_MONOS_MONOS_H
@@ -118,6 +119,28 @@ int image_build(const struct image_req *req, const char *out);
 /* find or make the cached image for req; *path receives a malloc'ed path */
 int image_cached(const struct image_req *req, char **path);
 
+/* ---- fwd.c ---- */
+#define VM_SMP_MAX 64 /* --smp N: 1..64 */
+#define VM_FWD_MAX 32 /* -p forwards per VM */
+struct vm_fwd {
+	bool udp;	 /* tcp (default) or udp */
+	u16 host, guest; /* 127.0.0.1:host on the host -> guest port */
+};
+/* parse "[tcp:|udp:]HOST[:GUEST]" (GUEST defaults to HOST; ports 1..65535);
+ * 0, or -1 with a "-p SPEC: ..." message in err */
+int fwd_parse(const char *spec, struct vm_fwd *f, char *err, size_t err_len);
+/* parse and append to list (n entries, room for max), refusing a host port
+ * or a guest port forwarded twice (per protocol); 0 or -1 with err */
+int fwd_add(struct vm_fwd *list, size_t *n, size_t max, const char *spec, char *err,
+	    size_t err_len);
+/* is 127.0.0.1:host free for this protocol (bind, SO_REUSEADDR for tcp as
+ * QEMU does)? 0, or -1 with a message naming the port */
+int fwd_check_free(const struct vm_fwd *f, char *err, size_t err_len);
+/* the -netdev value: "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:H-:G..." */
+void fwd_netdev(const struct vm_fwd *list, size_t n, struct strbuf *sb);
+/* "N" with 1 <= N <= VM_SMP_MAX -> 0 and *n; -1 otherwise */
+int smp_parse(const char *s, int *n);
+
 /* ---- vm.c ---- */
 enum vm_machine { VM_MICROVM, VM_Q35 };
 struct vm_opts {
@@ -130,6 +153,9 @@ struct vm_opts {
 	double timeout;	 /* seconds, 0 = none */
 	bool snapshot;	 /* discard the guest's writes (monos run) */
 	bool klog;	 /* "klog" on the kernel command line */
+	int smp;	 /* vCPUs (QEMU -smp), 0 = 1 */
+	const struct vm_fwd *fwd; /* -p forwards: a virtio-net NIC on user */
+	size_t nfwd;		  /* networking when > 0 */
 };
 /* build the QEMU argv for o */
 void vm_argv(const struct vm_opts *o, struct argvec *av);

@@ -167,7 +167,9 @@ void vm_argv(const struct vm_opts *o, struct argvec *av)
 	av_add(av, "-m");
 	av_add(av, o->mem);
 	av_add(av, "-smp");
-	av_add(av, "1");
+	sb_printf(&sb, "%d", o->smp > 0 ? o->smp : 1);
+	av_add(av, sb.s);
+	sb.len = 0;
 	av_add(av, "-nodefaults");
 	av_add(av, "-no-user-config");
 	/* -display none, not -nographic: with -nographic QEMU turns on
@@ -197,6 +199,17 @@ void vm_argv(const struct vm_opts *o, struct argvec *av)
 	av_add(av, "-device");
 	av_add(av, o->machine == VM_MICROVM ? "virtio-blk-device,drive=root"
 					    : "virtio-blk-pci,drive=root,disable-legacy=on");
+	if (o->nfwd) {
+		/* QEMU user networking, forwards on 127.0.0.1 only; the NIC is
+		 * the machine's kind of virtio (MMIO on microvm, PCI on q35) */
+		sb.len = 0;
+		fwd_netdev(o->fwd, o->nfwd, &sb);
+		av_add(av, "-netdev");
+		av_add(av, sb.s);
+		av_add(av, "-device");
+		av_add(av, o->machine == VM_MICROVM ? "virtio-net-device,netdev=n0"
+						    : "virtio-net-pci,netdev=n0,disable-legacy=on");
+	}
 	av_add(av, "-device");
 	av_add(av, "isa-debug-exit,iobase=0xf4,iosize=4");
 	av_add(av, "-accel");
