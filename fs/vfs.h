@@ -104,6 +104,7 @@ enum vnode_kind {
 	VN_PROC_LINK, /* /proc/self/{exe,cwd}: arg = which */
 	VN_PROC_FDS,  /* /proc/self/fd */
 	VN_PROC_FD,   /* /proc/self/fd/<arg> */
+	VN_PROC_NODE, /* the rest of /proc and /sys (fs/proc.c): arg = node | tid << 8 */
 };
 
 struct vnode {
@@ -140,6 +141,12 @@ struct vnode vnode_from_path(struct path_node n);
 /* ---- open files ---- */
 struct file;
 
+/* one user iovec segment (struct iovec) */
+struct file_iov {
+	u64 base; /* user address */
+	u64 len;
+};
+
 struct file_ops {
 	/* all buffers are kernel buffers; NULL entries get the usual errno */
 	s64 (*read)(struct file *f, void *kbuf, u64 len);
@@ -155,6 +162,12 @@ struct file_ops {
 	u32 (*poll)(struct file *f, struct poll_table *pt);
 	/* fstat of a file with no node (pipes, eventfds); NULL: the vnode's */
 	int (*stat)(struct file *f, struct kstat *st);
+	/* read/write/readv/writev in one call on the user's iovecs (array
+	 * in kernel memory, ranges checked, total capped); used instead of
+	 * read/write by those syscalls when set (sockets: one recvmsg or
+	 * sendmsg per call keeps datagram boundaries and does not block
+	 * again after a partial read) */
+	s64 (*rw_user)(struct file *f, const struct file_iov *iov, int cnt, bool write);
 };
 
 struct file {
@@ -242,6 +255,21 @@ struct dev_entry {
 extern const struct dev_entry dev_table[];
 extern const unsigned dev_count;
 void console_init_fds(void); /* fds 0, 1, 2 = one console file */
+/* /proc and /sys files and directories (fs/proc.c); node.c and vfs.c call
+ * these for VN_PROC_NODE vnodes and for the extra entries of /proc and
+ * /proc/self */
+enum path_type proc_node_type(const struct vnode *vn);
+u32 proc_node_mode(const struct vnode *vn);
+s64 proc_readlink(const struct vnode *vn, char *buf, size_t size);
+/* entry i of a synthetic directory (VN_PROC_DIR and VN_PROC_SELF: after
+ * their fixed entries); vnode_dirent's contract */
+int proc_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
+		struct vnode *child);
+struct vnode proc_parent(const struct vnode *dir);
+struct vnode proc_sys_root(void); /* /sys */
+/* open: the file's contents are rendered into a kernel buffer now */
+extern const struct file_ops proc_file_ops;
+int proc_open(struct file *f, int flags);
 /* TFS-backed files and directories (fs/vfs.c) */
 extern const struct file_ops dir_file_ops;
 

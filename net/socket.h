@@ -9,6 +9,13 @@
  * (net/sock_inet*.c), AF_UNIX in memory (net/sock_unix.c).
  * Layer: net. Callers: sys/sys_socket.c, net/sock_*.c, fs/ (sendfile).
  *
+ * Data moves through the sock_msg helpers (sock_msg_put / sock_msg_get):
+ * the iov bases are user addresses for the socket syscalls and
+ * read/readv/write/writev, kernel addresses (m->kernel) for sendfile and
+ * in-kernel callers; families never touch iov bases directly.
+ * Signals: a family returns -EPIPE from sendmsg and never sends SIGPIPE
+ * itself; the generic layer sends it unless MSG_NOSIGNAL was given.
+ *
  * Locking: family code runs in syscall context with interrupts off (the
  * kernel's current mutual exclusion; under SMP, the kernel lock), and
  * blocks only through waitq_wait / poll heads, re-checking its condition
@@ -53,6 +60,8 @@
 #define MSG_WAITALL  0x100
 #define MSG_NOSIGNAL 0x4000
 #define MSG_MORE     0x8000
+#define MSG_ERRQUEUE 0x2000
+#define MSG_WAITFORONE 0x10000
 #define MSG_CMSG_CLOEXEC 0x40000000
 
 #define SHUT_RD	  0
@@ -80,7 +89,18 @@ struct sock_msg {
 	void *control;
 	u64 controllen;
 	int flags_out; /* recv: MSG_TRUNC, MSG_CTRUNC */
+	bool kernel;   /* iov bases are kernel addresses (sendfile, read(2)) */
 };
+
+/* total bytes the message's iov covers (the generic layer caps it at
+ * 0x7ffff000 like Linux) */
+u64 sock_msg_len(const struct sock_msg *m);
+/* recv: copy len bytes of src into the message's buffers starting at byte
+ * off of the iov; 0 or -EFAULT */
+int sock_msg_put(struct sock_msg *m, u64 off, const void *src, u64 len);
+/* send: copy len bytes at byte off of the message's buffers into dst;
+ * 0 or -EFAULT */
+int sock_msg_get(const struct sock_msg *m, u64 off, void *dst, u64 len);
 
 struct socket;
 
@@ -88,8 +108,11 @@ struct socket_ops {
 	/* addr/len: a kernel copy of the user's sockaddr */
 	int (*bind)(struct socket *s, const void *addr, u32 len);
 	int (*listen)(struct socket *s, int backlog);
-	/* a new connected socket in *out; addr/addrlen (kernel buffer of
-	 * *addrlen bytes, may be NULL) get the peer's address */
+	/* a new connected socket in *out (from socket_alloc, not installed:
+	 * the generic layer installs it with accept4's flags); addr/addrlen
+	 * (kernel buffer of *addrlen bytes, may be NULL) get the peer's
+	 * address, *addrlen set to its full length. Blocks unless
+	 * socket_nonblock(s, 0) */
 	int (*accept)(struct socket *s, struct socket **out, void *addr, u32 *addrlen);
 	int (*connect)(struct socket *s, const void *addr, u32 len);
 	/* bytes sent/received or -errno; nonblock = O_NONBLOCK or
@@ -101,6 +124,11 @@ struct socket_ops {
 	/* peer false: getsockname; true: getpeername. *len in: buffer size,
 	 * out: the address's full length */
 	int (*getname)(struct socket *s, void *addr, u32 *len, bool peer);
+	/* SOL_SOCKET SO_TYPE/SO_DOMAIN/SO_PROTOCOL/SO_RCVTIMEO/SO_SNDTIMEO
+	 * are answered by the generic layer and never reach these; val is a
+	 * kernel buffer; getsockopt: *len in = the buffer's size (at least
+	 * 64), out = the value's length (the generic layer copies min(user
+	 * len, *len) out, truncating as Linux does). NULL: ENOPROTOOPT */
 	int (*setsockopt)(struct socket *s, int level, int name, const void *val, u32 len);
 	int (*getsockopt)(struct socket *s, int level, int name, void *val, u32 *len);
 	/* the ready mask (fs/poll.h), registering on the socket's heads */
@@ -119,11 +147,26 @@ struct socket {
 	int protocol;
 	struct file *file; /* the socket's file (flags: O_NONBLOCK) */
 	void *priv;	   /* the family's state */
+	/* SO_RCVTIMEO / SO_SNDTIMEO in ns (0: none), kept by the generic
+	 * layer; families block through socket_wait, which honours them */
+	u64 rcvtimeo_ns, sndtimeo_ns;
 };
 
 /* true when the socket's file is in non-blocking mode or flags has
  * MSG_DONTWAIT */
 bool socket_nonblock(const struct socket *s, int flags);
+/*
+ * Block on q with the socket's timeout: send true uses SO_SNDTIMEO, false SO_RCVTIMEO. Call with the
+ * condition checked (interrupts off), re-check after it returns 0.
+ * Returns 0 (woken), -EAGAIN (the timeout passed: what Linux returns),
+ * -ERESTARTSYS (a signal, no timeout set) or -EINTR (a signal with a
+ * timeout set, as Linux). *deadline: 0 on the first call of an
+ * operation; the helper fills it so retries keep one deadline.
+ */
+int socket_wait(struct socket *s, struct wait_queue *q, bool send, u64 *deadline);
+/* the caller's SIGPIPE for a send that failed with -EPIPE (flags without
+ * MSG_NOSIGNAL); the generic layer calls it, families need not */
+void socket_sigpipe(int flags);
 
 /* ---- the generic layer (net/socket.c) ---- */
 /* a socket struct for a family to fill (priv/ops), or NULL */
@@ -133,6 +176,38 @@ struct socket *socket_alloc(int family, int type, int protocol, const struct soc
 int socket_install(struct socket *s, int flags);
 /* the socket behind f, or NULL when f is not a socket */
 struct socket *socket_of(struct file *f);
+/* release (ops->release) and free a socket that was never installed */
+void socket_release(struct socket *s);
+
+/* SOL_SOCKET option names (Linux x86-64) */
+#define SO_DEBUG       1
+#define SO_REUSEADDR   2
+#define SO_TYPE	       3
+#define SO_ERROR       4
+#define SO_DONTROUTE   5
+#define SO_BROADCAST   6
+#define SO_SNDBUF      7
+#define SO_RCVBUF      8
+#define SO_KEEPALIVE   9
+#define SO_OOBINLINE   10
+#define SO_LINGER      13
+#define SO_REUSEPORT   15
+#define SO_PASSCRED    16
+#define SO_PEERCRED    17
+#define SO_RCVLOWAT    18
+#define SO_SNDLOWAT    19
+#define SO_RCVTIMEO    20
+#define SO_SNDTIMEO    21
+#define SO_ACCEPTCONN  30
+#define SO_SNDBUFFORCE 32
+#define SO_RCVBUFFORCE 33
+#define SO_PROTOCOL    38
+#define SO_DOMAIN      39
+#define SCM_RIGHTS      1
+#define SCM_CREDENTIALS 2
+#define SOMAXCONN      4096 /* listen backlogs are capped here */
+#define FIONREAD       0x541b
+#define SIOCOUTQ       0x5411
 
 /* ---- families ---- */
 /* AF_INET / AF_INET6 (net/sock_inet*.c) */

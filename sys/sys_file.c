@@ -83,6 +83,11 @@ static s64 do_read(struct file *f, u64 ubuf, u64 len, s64 pos)
 	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
 	len = MIN(len, MAX_RW_COUNT);
+	if (pos < 0 && f->ops->rw_user) { /* sockets: one recvmsg */
+		struct file_iov v = { ubuf, len };
+
+		return f->ops->rw_user(f, &v, 1, false);
+	}
 	if (!len) /* still reports EISDIR for directories */
 		return pos >= 0 ? f->ops->pread(f, NULL, 0, (u64)pos) : f->ops->read(f, NULL, 0);
 	chunk = MIN(len, (u64)BOUNCE_MAX);
@@ -123,6 +128,11 @@ static s64 do_write(struct file *f, u64 ubuf, u64 len, s64 pos)
 	if (!user_range_ok(ubuf, len))
 		return -EFAULT;
 	len = MIN(len, MAX_RW_COUNT);
+	if (pos < 0 && f->ops->rw_user) { /* sockets: one sendmsg */
+		struct file_iov v = { ubuf, len };
+
+		return f->ops->rw_user(f, &v, 1, true);
+	}
 	if (!len)
 		return 0;
 	chunk = MIN(len, (u64)BOUNCE_MAX);
@@ -202,14 +212,9 @@ long sys_pwrite64(SYS_ARGS)
 	return r;
 }
 
-struct iovec_user {
-	u64 base;
-	u64 len;
-};
-
 static long do_rwv(u64 fd, u64 uiov, u64 cnt, bool write)
 {
-	struct iovec_user *iov;
+	struct file_iov *iov;
 	struct file *f;
 	u64 total = 0;
 	s64 done = 0, n = 0;
@@ -246,6 +251,10 @@ static long do_rwv(u64 fd, u64 uiov, u64 cnt, bool write)
 			n = -EFAULT;
 			goto out;
 		}
+	}
+	if (f->ops->rw_user) { /* sockets: the whole vector in one call */
+		n = f->ops->rw_user(f, iov, (int)cnt, write);
+		goto out;
 	}
 	for (u64 i = 0; i < cnt; i++) {
 		if (!iov[i].len)
