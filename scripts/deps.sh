@@ -22,6 +22,13 @@ PKGS=(
 	perl # tests/suites/62-dynamic (List::Util from perl-base)
 	libsqlite3-dev # libsqlite3.a: tests/guest/write/sqlt (57-tfs-write)
 	golang-go # Go 1.19: tests/guest/go programs (tests/suites/58-go)
+	# network servers and their host-side clients (tests/suites/75-servers,
+	# make bench-net); only ever used on 127.0.0.1, their services never started
+	curl
+	wrk
+	redis-server # the guest runs Debian's dynamic redis-server
+	redis-tools  # redis-benchmark, redis-cli on the host
+	nginx-light  # the guest runs Debian's dynamic nginx
 )
 
 missing=()
@@ -38,7 +45,27 @@ echo "deps: installing ${missing[*]}" >&2
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# redis-server and nginx come with system services: while installing, a
+# policy-rc.d that denies every start (Debian's mechanism, honoured by
+# invoke-rc.d and deb-systemd-invoke) keeps them from starting and listening;
+# an existing policy-rc.d is left as it is
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+	printf '#!/bin/sh\n# monos scripts/deps.sh: no service starts during this install\nexit 101\n' |
+		$SUDO tee "$POLICY" >/dev/null
+	$SUDO chmod 755 "$POLICY"
+	trap '$SUDO rm -f "$POLICY"' EXIT
+fi
 if ! $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null; then
 	$SUDO apt-get update -qq
 	$SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# and they stay off at the next boot too (nginx's default site would listen
+# on every address): only when this run installed them, only under systemd
+if [ -d /run/systemd/system ]; then
+	for p in "${missing[@]}"; do
+		case $p in
+		redis-server | nginx-light) $SUDO systemctl disable --now "${p%-light}" >/dev/null 2>&1 || true ;;
+		esac
+	done
 fi
