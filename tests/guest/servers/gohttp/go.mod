@@ -1,0 +1,3 @@
+module monos.test/gohttp
+
+go 1.19
