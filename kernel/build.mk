@@ -6,7 +6,9 @@
 # because .ksyms sits at the end of .rodata. Also $(BUILD)/kernel/kernel.sym
 # (nm -n) for humans.
 KERNEL_DIRS := arch/x86_64 kernel sys drivers fs net
-KERNEL_SRCS := $(sort $(foreach d,$(KERNEL_DIRS),$(shell find $(d) -name '*.c' -o -name '*.S' 2>/dev/null)))
+# sub-builds with their own rules (the vDSO's user-mode code is not kernel code)
+include arch/x86_64/vdso/build.mk
+KERNEL_SRCS := $(filter-out $(KERNEL_SRCS_EXCLUDE),$(sort $(foreach d,$(KERNEL_DIRS),$(shell find $(d) -name '*.c' -o -name '*.S' 2>/dev/null))))
 KERNEL_OBJS := $(patsubst %.S,$(BUILD)/kernel/%.o,$(patsubst %.c,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)))
 KERNEL_LDS := arch/x86_64/kernel.ld
 KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \

@@ -9,8 +9,9 @@
  * unless X; a page shared by two segments gets the union), file bytes are read into fresh pages
  * through the VFS, the rest (bss) is zero. PT_GNU_STACK sets the stack's X bit; PT_TLS is the
  * program's business. The stack holds argv/envp from the manifest's arguments/environment (argv
- * defaults to [program]) and the auxiliary vector, 16-byte aligned as the ABI says. Called by
- * kernel_main.
+ * defaults to [program]) and the auxiliary vector, 16-byte aligned as the ABI says. The vDSO
+ * ([vvar] + [vdso], arch/x86_64/vdso/) goes below the interpreter, AT_SYSINFO_EHDR names it.
+ * Called by kernel_main.
  */
 #include "kernel/kernel.h"
 #include "kernel/thread.h"
@@ -21,6 +22,7 @@
 #include "sys/trace.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/vdso/vdso.h"
 
 #define EXEC_PIE_BASE	    0x555555554000ULL
 #define EXEC_STACK_SIZE	    (8ULL << 20)
@@ -77,6 +79,8 @@ _Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 byte
 #define AT_SECURE      23
 #define AT_RANDOM      25
 #define AT_HWCAP2      26
+#define AT_IGNORE      1
+#define AT_SYSINFO_EHDR 33
 #define AT_EXECFN      31
 #define AT_MINSIGSTKSZ 51
 
@@ -87,6 +91,7 @@ struct exec_image {
 	u64 prog_entry;	 /* AT_ENTRY: the program's own entry */
 	u64 interp_base; /* AT_BASE: where the interpreter sits, 0 without one */
 	u64 stack_top;
+	u64 vdso; /* AT_SYSINFO_EHDR: the vDSO image, 0 without one */
 	u32 stack_prot;
 };
 
@@ -463,6 +468,7 @@ static int build_stack(struct thread *t, const char *path, struct value *config,
 	}
 
 	u64 auxv[][2] = {
+	    {img->vdso ? AT_SYSINFO_EHDR : AT_IGNORE, img->vdso},
 	    {AT_PHDR, img->phdr},
 	    {AT_PHENT, sizeof(struct elf64_phdr)},
 	    {AT_PHNUM, img->phnum},
@@ -533,6 +539,9 @@ int exec_program(struct thread *t, struct value *config)
 	file_put(f);
 	if (err)
 		return err;
+	/* the vDSO below the interpreter (novdso:t: none, time calls are syscalls) */
+	if (!config_flag("novdso") && (err = vdso_map(&img.vdso)))
+		kprintf("monos: no vDSO (%s): time calls use syscalls\n", errno_name(err));
 	uvm_brk_init(img.brk);
 	err = build_stack(t, path, config, &img);
 	if (err)

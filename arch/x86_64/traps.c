@@ -15,6 +15,7 @@
 #include "sys/signal.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/vdso/vdso.h"
 
 struct idt_entry {
 	u16 off_lo;
@@ -194,6 +195,8 @@ static void page_fault(struct user_regs *r)
 		if (fixup(r))
 			return;
 	} else if (user) {
+		if (vsyscall_emulate(r, addr))
+			return; /* a legacy vsyscall entry (arch/x86_64/vdso/vdso.c) */
 		user_fault(r, FAULT_SIGSEGV, addr, exec ? "exec" : write ? "write" : "read");
 		return;
 	} else if (fixup(r)) {

@@ -18,6 +18,7 @@
 #define PTE_PS (1ULL << 7)
 #define PTE_G (1ULL << 8)
 #define PTE_NX (1ULL << 63)
+#define PTE_SW_SHARED (1ULL << 10) /* a kernel-owned page (the vDSO's [vvar]): never freed by unmap */
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 /* Linux PROT_* / MAP_* values */
@@ -43,6 +44,8 @@ int pt_map(u64 *pml4, u64 va, u64 pa, u64 flags);
 #define VMA_FILE 0x8    /* private file mapping, filled at mmap time */
 #define VMA_ELF 0x10    /* program segment */
 #define VMA_EXECOK 0x20 /* exec_protection:t: may be (made) executable */
+#define VMA_VDSO 0x40   /* the vDSO image: "[vdso]" in /proc/self/maps */
+#define VMA_VVAR 0x80   /* the vDSO data page (kernel's, read-only): "[vvar]" */
 
 struct vma {
 	u64 start, end; /* [start, end), page aligned */

@@ -150,15 +150,17 @@ static void pt_for_each(u64 start, u64 end, void (*fn)(u64 va, u64 *pte, void *a
 static void zap_one(u64 va, u64 *pte, void *arg)
 {
 	u64 phys = *pte & PTE_ADDR;
+	bool shared = *pte & PTE_SW_SHARED; /* the kernel's page ([vvar]) */
 
 	*pte = 0;
 	arch_flush_tlb_page(va);
-	page_free(phys, 0);
+	if (!shared)
+		page_free(phys, 0);
 }
 
 static void protect_one(u64 va, u64 *pte, void *arg)
 {
-	*pte = (*pte & PTE_ADDR) | pte_flags(*(u32 *)arg);
+	*pte = (*pte & (PTE_ADDR | PTE_SW_SHARED)) | pte_flags(*(u32 *)arg);
 	arch_flush_tlb_page(va);
 }
 
@@ -234,6 +236,10 @@ int uvm_protect(u64 start, u64 end, u32 prot)
 
 	if (!uvm_range_mapped(start, end))
 		return -ENOMEM;
+	/* the vDSO data page stays read-only (Linux: no VM_MAYWRITE) */
+	for (u32 i = vma_index(start); i < nr_vmas && vmas[i].start < end; i++)
+		if ((vmas[i].kind & VMA_VVAR) && (prot & (PROT_WRITE | PROT_EXEC)))
+			return -EACCES;
 	if ((err = vma_split(start)) || (err = vma_split(end)))
 		return err;
 	for (u32 i = vma_index(start); i < nr_vmas && vmas[i].start < end; i++)
@@ -284,7 +290,7 @@ int uvm_fault(u64 addr, bool write, bool exec)
 		return -ENOMEM;
 	if (pte_has_page(*pte)) {
 		/* present with stale flags: bring them in line with the VMA */
-		u64 want = (*pte & PTE_ADDR) | pte_flags(v->prot);
+		u64 want = (*pte & (PTE_ADDR | PTE_SW_SHARED)) | pte_flags(v->prot);
 
 		if (*pte == want)
 			return -EFAULT;
@@ -362,6 +368,10 @@ static const char *vma_kind_name(const struct vma *v)
 		return "[stack]";
 	if (v->kind & VMA_HEAP)
 		return "[heap]";
+	if (v->kind & VMA_VDSO)
+		return "[vdso]";
+	if (v->kind & VMA_VVAR)
+		return "[vvar]";
 	if (v->kind & VMA_ELF)
 		return "program";
 	if (v->kind & VMA_FILE)
