@@ -2,7 +2,7 @@
  * sys/sys_socket.c - the socket system calls: socket, socketpair, bind,
  * listen, accept, accept4, connect, sendto, recvfrom, sendmsg, recvmsg,
  * sendmmsg, recvmmsg, shutdown, getsockname, getpeername, getsockopt,
- * setsockopt, and sendfile. Every user argument is copied and checked here
+ * setsockopt (sendfile is in sys/sys_sendfile.c). Every user argument is copied and checked here
  * (sockaddrs into kernel buffers, msghdrs and iovec arrays, ancillary data,
  * option values; EFAULT, EBADF, ENOTSOCK, EINVAL...), then the family's
  * ops (net/socket.h) do the work; SIGPIPE for -EPIPE unless MSG_NOSIGNAL.
@@ -14,10 +14,10 @@
 #include "kernel/time.h"
 
 #define AF_MAX	       46
+#define SOCK_MAX       11 /* SOCK_PACKET + 1 */
 #define UIO_MAXIOV     1024
 #define MAX_RW_COUNT   0x7ffff000ull
 #define OPTMEM_MAX     (64u * 1024) /* ancillary data / option value cap */
-#define SENDFILE_CHUNK (64u * 1024)
 
 /* struct msghdr / struct mmsghdr, x86-64 */
 struct user_msghdr {
@@ -56,18 +56,6 @@ __attribute__((weak)) int inet_socket_create(int family, int type, int protocol,
 					     struct socket **out)
 {
 	*out = NULL;
-	return -EAFNOSUPPORT;
-}
-
-/* AF_UNIX until net/sock_unix.c lands */
-__attribute__((weak)) int unix_socket_create(int type, int protocol, struct socket **out)
-{
-	*out = NULL;
-	return -EAFNOSUPPORT;
-}
-
-__attribute__((weak)) int unix_socketpair(int type, int protocol, struct socket *out[2])
-{
 	return -EAFNOSUPPORT;
 }
 
@@ -143,7 +131,7 @@ long sys_socket(SYS_ARGS)
 	struct socket *s = NULL;
 	int err;
 
-	if (sock_type_check(a1))
+	if (sock_type_check(a1) || type >= SOCK_MAX)
 		return -EINVAL;
 	if (family < 0 || family >= AF_MAX)
 		return -EAFNOSUPPORT;
