@@ -861,6 +861,16 @@ static void test_bad_args(void)
 int main(int argc, char **argv)
 {
 	gt_init();
+	if (argc > 1 && !strcmp(argv[1], "sigpipe")) {
+		/* SIGPIPE at its default action: the write ends the program */
+		int sv[2];
+
+		socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+		close(sv[1]);
+		write(sv[0], "x", 1);
+		printf("still alive after EPIPE\n");
+		return 3;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	test_pairs();
 	test_server();
