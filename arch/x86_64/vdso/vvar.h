@@ -14,6 +14,7 @@
 
 #include "types.h"
 
+/* 0 means "ask the kernel" in both modes, so an all-zero page is safe */
 #define VDSO_CLOCK_NONE 0 /* the vDSO asks the kernel (syscall) */
 #define VDSO_CLOCK_TSC	1
 
@@ -24,7 +25,7 @@
 #define VDSO_VVAR_MAGIC 0x72617676u /* "vvar" */
 
 struct vdso_data {
-	u32 magic;	   /* VDSO_VVAR_MAGIC once the kernel filled the page */
+	u32 magic;	   /* VDSO_VVAR_MAGIC once filled (the kernel's flag) */
 	u32 seq;	   /* odd while the kernel updates the clock fields */
 	u32 clock_mode;	   /* VDSO_CLOCK_* */
 	u32 cpu_mode;	   /* VDSO_CPU_* */

@@ -98,8 +98,8 @@ static int vdso_read_ns(long clk, u64 *ns)
 			__asm__ volatile("pause");
 			continue;
 		}
-		if (READ_ONCE(d->magic) != VDSO_VVAR_MAGIC ||
-		    READ_ONCE(d->clock_mode) != VDSO_CLOCK_TSC)
+		/* a zero page (not filled, or dropped by madvise) says NONE too */
+		if (READ_ONCE(d->clock_mode) != VDSO_CLOCK_TSC)
 			return -1;
 		v = (u64)(((unsigned __int128)(vdso_rdtsc() - READ_ONCE(d->tsc_base)) *
 			   READ_ONCE(d->ns_mult)) >>
@@ -164,8 +164,6 @@ int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 	u32 mode = READ_ONCE(vvar_data.cpu_mode);
 	u64 aux;
 
-	if (READ_ONCE(vvar_data.magic) != VDSO_VVAR_MAGIC)
-		mode = VDSO_CPU_NONE;
 	if (mode == VDSO_CPU_RDPID) {
 		__asm__ volatile("rdpid %0" : "=r"(aux));
 	} else if (mode == VDSO_CPU_RDTSCP) {
