@@ -248,6 +248,8 @@ enum path_type vnode_type(const struct vnode *vn)
 	case VN_PROC_LINK:
 	case VN_PROC_FD:
 		return PATH_T_SYMLINK;
+	case VN_PROC_NODE:
+		return proc_node_type(vn);
 	default:
 		return PATH_T_NONE;
 	}
@@ -255,6 +257,8 @@ enum path_type vnode_type(const struct vnode *vn)
 
 u32 vnode_mode(const struct vnode *vn)
 {
+	if (vn->kind == VN_PROC_NODE)
+		return proc_node_mode(vn);
 	switch (vnode_type(vn)) {
 	case PATH_T_DIR:
 		return vn->kind == VN_PROC_FDS ? S_IFDIR | 0500 : S_IFDIR | 0755;
@@ -324,13 +328,15 @@ int vnode_stat(const struct vnode *vn, struct kstat *st)
 				st->st_nlink++;
 		}
 		if (vn->kind == VN_TFS && vn->tfs == root_tuple)
-			st->st_nlink += 2; /* /dev, /proc */
+			st->st_nlink += 3; /* /dev, /proc, /sys */
 		st->st_size = 4096;
 		st->st_blocks = 8;
 	} else if (t == PATH_T_SYMLINK) {
 		st->st_size = vnode_link_len(vn);
 	} else if (vn->kind == VN_DEV) {
 		st->st_rdev = dev_table[vn->arg].rdev;
+	} else if (vn->kind == VN_PROC_NODE) {
+		st->st_size = 0; /* as Linux: the size is known only by reading */
 	} else {
 		st->st_size = (s64)tfs_file_length(vn->tfs);
 		st->st_blocks = (s64)(ALIGN_UP((u64)st->st_size, 4096) / 512);
@@ -395,6 +401,8 @@ s64 vnode_readlink(const struct vnode *vn, char *buf, size_t size)
 
 			return vnode_path(&cwd, NULL, buf, size);
 		}
+	case VN_PROC_NODE:
+		return proc_readlink(vn, buf, size);
 	case VN_PROC_FD: {
 		struct file *f = fd_get((int)vn->arg);
 		s64 r;
@@ -445,7 +453,8 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 			/* /dev and /proc are synthetic; a TFS entry of the
 			 * same name at the root is hidden */
 			if (dir->tfs == root_tuple &&
-			    (strcmp(*name, "dev") == 0 || strcmp(*name, "proc") == 0))
+			    (strcmp(*name, "dev") == 0 || strcmp(*name, "proc") == 0 ||
+			     strcmp(*name, "sys") == 0))
 				return 0;
 			/* entries with a '/' or an empty name cannot be named */
 			if (!*len || has_slash(*name, *len))
@@ -461,6 +470,9 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		} else if (i == 1) {
 			*name = "proc";
 			*child = (struct vnode){VN_PROC_DIR, 0, NULL};
+		} else if (i == 2) {
+			*name = "sys";
+			*child = proc_sys_root();
 		} else {
 			return -ENOENT;
 		}
@@ -475,14 +487,14 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		return 1;
 	case VN_PROC_DIR:
 		if (i > 0)
-			return -ENOENT;
+			return proc_dirent(dir, i - 1, name, len, child);
 		*name = "self";
 		*len = 4;
 		*child = (struct vnode){VN_PROC_SELF, 0, NULL};
 		return 1;
 	case VN_PROC_SELF:
 		if (i >= ARRAY_SIZE(proc_self_names))
-			return -ENOENT;
+			return proc_dirent(dir, i - ARRAY_SIZE(proc_self_names), name, len, child);
 		*name = proc_self_names[i];
 		*len = strlen(*name);
 		*child = i == 2 ? (struct vnode){VN_PROC_FDS, 0, NULL}
@@ -510,6 +522,8 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		*child = (struct vnode){VN_PROC_FD, (u32)i, NULL};
 		return 1;
 	}
+	case VN_PROC_NODE:
+		return proc_dirent(dir, i, name, len, child);
 	default:
 		return -ENOTDIR;
 	}
@@ -527,6 +541,8 @@ struct vnode vnode_parent(const struct vnode *dir)
 		return (struct vnode){VN_PROC_DIR, 0, NULL};
 	case VN_PROC_FDS:
 		return (struct vnode){VN_PROC_SELF, 0, NULL};
+	case VN_PROC_NODE:
+		return proc_parent(dir);
 	default:
 		return vnode_root();
 	}
@@ -624,6 +640,10 @@ static int pfs_lookup(void *ctx, struct path_node dir, const char *name, size_t 
 			}
 			if (len == 4 && memcmp(name, "proc", 4) == 0) {
 				c = (struct vnode){VN_PROC_DIR, 0, NULL};
+				goto found;
+			}
+			if (len == 3 && memcmp(name, "sys", 3) == 0) {
+				c = proc_sys_root();
 				goto found;
 			}
 		}

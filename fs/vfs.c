@@ -465,6 +465,8 @@ opened:
 		ops = &dir_file_ops;
 	} else if (vn.kind == VN_DEV) {
 		ops = dev_table[vn.arg].ops;
+	} else if (vn.kind == VN_PROC_NODE) {
+		ops = &proc_file_ops; /* contents rendered below (proc_open) */
 	} else if (vn.kind == VN_TFS) {
 		if (wants_write && !created) {
 			err = vfs_write_check(&vn);
@@ -489,6 +491,13 @@ make:
 	f = file_alloc(ops, &vn, &parent, (u32)flags);
 	if (!f)
 		return -ENOMEM;
+	if (ops == &proc_file_ops) {
+		err = proc_open(f, flags);
+		if (err) {
+			file_put(f);
+			return err;
+		}
+	}
 	*out = f;
 	return 0;
 }

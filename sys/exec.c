@@ -104,6 +104,8 @@ struct elf_info {
 	u32 stack_prot;
 };
 
+struct exec_layout exec_layout;
+
 static u32 elf_prot(u32 pf)
 {
 	return (pf & PF_R ? PROT_READ : 0) | (pf & PF_W ? PROT_WRITE : 0) |
@@ -139,6 +141,10 @@ static int load_segment(struct file *f, const struct elf64_phdr *ph, u64 base)
 	if (start < end &&
 	    (err = uvm_map_fixed(start, end, prot, VMA_ELF | (prot & PROT_EXEC ? VMA_EXECOK : 0))))
 		return err;
+	/* /proc/self/maps: the file-backed pages carry the file's name */
+	if (start < ALIGN_UP(va + ph->filesz, PAGE_SIZE))
+		proc_name_mapping(f, start, ALIGN_UP(va + ph->filesz, PAGE_SIZE),
+				  ph->offset - (va - start));
 	/* large reads through a bounce buffer (one device request per chunk,
 	 * not per page), then copied into the segment's fresh pages */
 	u64 bounce_size = MIN(ALIGN_UP(ph->filesz + PAGE_SIZE, PAGE_SIZE), EXEC_BOUNCE);
@@ -437,6 +443,7 @@ static int build_stack(struct thread *t, const char *path, struct value *config,
 	random_at = push_bytes(&sb, rnd, 16);
 	platform_at = push_bytes(&sb, "x86_64", 7);
 	execfn_at = push_bytes(&sb, path, strlen(path) + 1);
+	exec_layout.env_end = sb.sp;
 	for (u32 i = 0; i < nenv; i++) {
 		const struct tuple_entry *e = tuple_at(env, i);
 		const char *val = value_text(e->val, tmp, sizeof(tmp));
@@ -451,6 +458,7 @@ static int build_stack(struct thread *t, const char *path, struct value *config,
 		env_ptrs[envc++] = push_bytes(&sb, e->key->name, e->key->len);
 		/* key then '=' then value: contiguous, pushed in reverse */
 	}
+	exec_layout.env_start = exec_layout.arg_end = sb.sp;
 	if (!nargs) {
 		argv_ptrs[argc++] = push_bytes(&sb, path, strlen(path) + 1);
 	} else {
@@ -493,9 +501,13 @@ static int build_stack(struct thread *t, const char *path, struct value *config,
 	u64 words = 1 + argc + 1 + envc + 1 + 2 * ARRAY_SIZE(auxv);
 	u64 zero = 0, argc64 = argc;
 
+	exec_layout.arg_start = sb.sp;
 	sb.sp = ALIGN_DOWN(sb.sp - words * 8, 16) + words * 8;
-	push_bytes(&sb, auxv, sizeof(auxv));
+	exec_layout.auxv = push_bytes(&sb, auxv, sizeof(auxv));
+	exec_layout.auxv_len = sizeof(auxv);
 	push_bytes(&sb, &zero, 8);
+	exec_layout.envp = sb.sp - 8 * envc;
+	exec_layout.envc = envc;
 	for (u32 i = envc; i-- > 0;)
 		push_bytes(&sb, &env_ptrs[i], 8);
 	push_bytes(&sb, &zero, 8);
@@ -509,6 +521,17 @@ static int build_stack(struct thread *t, const char *path, struct value *config,
 	}
 	t->regs->rsp = sb.sp;
 	t->regs->rip = img->entry;
+	exec_layout.stack_start = sb.sp;
+	exec_layout.start_ns = clock_now_ns();
+	{ /* the thread's name (comm): the program's base name, 15 bytes */
+		const char *base = path;
+
+		for (const char *p = path; *p; p++)
+			if (*p == '/')
+				base = p + 1;
+		memset(t->name, 0, sizeof(t->name));
+		memcpy(t->name, base, MIN(strlen(base), sizeof(t->name) - 1));
+	}
 out_free:
 	kfree(argv_ptrs);
 	kfree(env_ptrs);

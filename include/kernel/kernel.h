@@ -135,6 +135,9 @@ s64 vfs_pread(struct file *f, void *kbuf, u64 len, u64 off);
 u64 vfs_size(struct file *f);
 void file_put(struct file *f);
 struct file *fd_get(int fd);             /* a reference (file_put it), NULL if not open */
+/* fs/proc.c: label a file mapping [start, end) (file offset off at start)
+ * with the file's path and inode for /proc/self/maps */
+void proc_name_mapping(struct file *f, u64 start, u64 end, u64 off);
 /* fs/special.c: ChaCha20 stream seeded from RDRAND (when CPUID has it) +
  * TSC; backs /dev/urandom, getrandom and AT_RANDOM */
 void random_bytes(void *buf, size_t len);

@@ -51,6 +51,12 @@ struct vma {
 	u64 start, end; /* [start, end), page aligned */
 	u32 prot;       /* PROT_* */
 	u32 kind;       /* VMA_* */
+	/* /proc/self/maps: the file offset at start, the file's inode and
+	 * the path shown (a string that lives forever; NULL: none, [heap]
+	 * and [stack] come from the kind) */
+	u64 off;
+	u64 ino;
+	const char *name;
 };
 
 int uvm_init(void);
@@ -72,6 +78,12 @@ u64 uvm_page_phys(u64 addr, bool write);
 /* move pages of [old, old+len) to new (both page aligned, new range unmapped) */
 int uvm_move(u64 old_addr, u64 len, u64 new_addr);
 void uvm_dump_around(u64 addr);           /* fault report: the VMAs near addr */
+/* label the VMAs inside [start, end) (split at the edges) for
+ * /proc/self/maps; off is the file offset at start */
+int uvm_set_name(u64 start, u64 end, const char *name, u64 off, u64 ino);
+/* read-only iteration: the first VMA with end > addr, NULL past the last */
+const struct vma *uvm_next(u64 addr);
+u64 uvm_resident_pages(void); /* user pages present (VmRSS) */
 u64 uvm_brk_get(void);
 void uvm_brk_init(u64 start);
 u64 uvm_brk_set(u64 want);

@@ -76,7 +76,7 @@ static void vma_remove_at(u32 i)
 static bool vma_mergeable(const struct vma *a, const struct vma *b)
 {
 	return a->end == b->start && a->prot == b->prot && a->kind == b->kind &&
-	       !(a->kind & (VMA_FILE | VMA_ELF));
+	       a->name == b->name && !(a->kind & (VMA_FILE | VMA_ELF));
 }
 
 /* split so that no VMA straddles addr */
@@ -88,6 +88,8 @@ static int vma_split(u64 addr)
 	if (i >= nr_vmas || vmas[i].start >= addr)
 		return 0;
 	hi = vmas[i];
+	if (hi.name)
+		hi.off += addr - hi.start;
 	hi.start = addr;
 	vmas[i].end = addr;
 	return vma_insert_at(i + 1, &hi);
@@ -397,6 +399,42 @@ void uvm_dump_around(u64 addr)
 	}
 	if (i >= nr_vmas)
 		kprintf("  %016lx                   <- fault address (unmapped)\n", addr);
+}
+
+int uvm_set_name(u64 start, u64 end, const char *name, u64 off, u64 ino)
+{
+	int err;
+
+	if ((err = vma_split(start)) || (err = vma_split(end)))
+		return err;
+	for (u32 i = vma_index(start); i < nr_vmas && vmas[i].start < end; i++) {
+		vmas[i].name = name;
+		vmas[i].off = off + (vmas[i].start - start);
+		vmas[i].ino = ino;
+	}
+	return 0;
+}
+
+const struct vma *uvm_next(u64 addr)
+{
+	u32 i = vma_index(addr);
+
+	return i < nr_vmas ? &vmas[i] : NULL;
+}
+
+static void count_one(u64 va, u64 *pte, void *arg)
+{
+	if (*pte & PTE_P)
+		(*(u64 *)arg)++;
+}
+
+u64 uvm_resident_pages(void)
+{
+	u64 n = 0;
+
+	for (u32 i = 0; i < nr_vmas; i++)
+		pt_for_each(vmas[i].start, vmas[i].end, count_one, &n);
+	return n;
 }
 
 void uvm_brk_init(u64 start)
