@@ -13,25 +13,20 @@
  * single read), reads and seeks then work on that buffer. Formats follow
  * proc(5) and Linux's fs/proc sources' output byte for byte where programs
  * parse them (maps columns, status tabs, meminfo widths).
+ * This file: the node tree, directory entries, open/read/seek/write of
+ * the rendered buffer, the render helpers and mapping names; the
+ * per-process files are rendered in fs/proc_self.c, the system-wide ones
+ * in fs/proc_sys.c.
  * Layer: fs. Callers: fs/node.c (types, modes, entries, parents, links),
  * fs/vfs.c (open), sys/exec.c and sys/sys_mm.c (proc_name_mapping).
  */
-#include "fs/vfs.h"
+#include "fs/proc.h"
 #include "kernel/thread.h"
-#include "kernel/sched.h"
 #include "kernel/mm/mm.h"
 #include "lib/format.h"
-#include "lib/value.h"
-#include "sys/exec.h"
-#include "sys/syscalls.h"
-#include "arch.h"
 
 #include <stdarg.h>
 
-#define PROC_DEV_ROOTFS_MAJOR 8
-#define PROC_DEV_ROOTFS_MINOR 1
-#define PROC_USER_HZ 100
-#define PROC_ARGS_MAX (128 * 1024) /* cmdline/environ rendered at most */
 
 /* ---- the node table ---- */
 
@@ -97,11 +92,6 @@ enum proc_node_id {
 
 enum proc_type { PT_DIR, PT_FILE, PT_LINK };
 
-struct proc_buf {
-	char *p;
-	u64 len, cap;
-	bool nomem;
-};
 
 struct proc_ent {
 	const char *name;
@@ -113,26 +103,8 @@ struct proc_ent {
 	const char *link; /* PT_LINK */
 };
 
-static void render_maps(struct proc_buf *b, int tid);
-static void render_stat(struct proc_buf *b, int tid);
-static void render_status(struct proc_buf *b, int tid);
-static void render_statm(struct proc_buf *b, int tid);
-static void render_comm(struct proc_buf *b, int tid);
-static void render_cmdline(struct proc_buf *b, int tid);
-static void render_environ(struct proc_buf *b, int tid);
-static void render_auxv(struct proc_buf *b, int tid);
-static void render_mounts(struct proc_buf *b, int tid);
-static void render_mountinfo(struct proc_buf *b, int tid);
-static void render_meminfo(struct proc_buf *b, int tid);
-static void render_cpuinfo(struct proc_buf *b, int tid);
-static void render_pstat(struct proc_buf *b, int tid);
-static void render_uptime(struct proc_buf *b, int tid);
-static void render_loadavg(struct proc_buf *b, int tid);
-static void render_version(struct proc_buf *b, int tid);
-static void render_uuid(struct proc_buf *b, int tid);
-static void render_boot_id(struct proc_buf *b, int tid);
+
 static void render_text(struct proc_buf *b, int tid);
-static void render_cpus(struct proc_buf *b, int tid);
 
 static const struct proc_ent proc_table[PN_COUNT] = {
     [PN_MEMINFO] = {"meminfo", PP_PROC, PT_FILE, 0444, render_meminfo, NULL},
@@ -201,7 +173,7 @@ static struct vnode proc_vnode(u32 node, int tid)
 }
 
 /* a user thread by tid (the process: the main thread, or any one left) */
-static struct thread *proc_thread(int tid)
+struct thread *proc_thread(int tid)
 {
 	struct thread *t;
 
@@ -304,7 +276,7 @@ static char *fmt_uint(char *buf, u64 v)
 	return buf;
 }
 
-static bool user_thread(const struct thread *t)
+bool proc_user_thread(const struct thread *t)
 {
 	return !t->idle && t->fpu && t->state != THREAD_DEAD;
 }
@@ -315,10 +287,10 @@ static struct thread *thread_by_rank(u64 i)
 	for (struct thread *t = thread_first(); t; t = t->all_next) {
 		u64 below = 0;
 
-		if (!user_thread(t))
+		if (!proc_user_thread(t))
 			continue;
 		for (struct thread *u = thread_first(); u; u = u->all_next)
-			if (user_thread(u) && u->tid < t->tid)
+			if (proc_user_thread(u) && u->tid < t->tid)
 				below++;
 		if (below == i)
 			return t;
@@ -376,7 +348,7 @@ int proc_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 
 /* ---- rendering helpers ---- */
 
-static bool pb_grow(struct proc_buf *b, u64 need)
+bool proc_grow(struct proc_buf *b, u64 need)
 {
 	u64 cap = b->cap ? b->cap : 1024;
 	char *n;
@@ -401,26 +373,25 @@ static bool pb_grow(struct proc_buf *b, u64 need)
 	return true;
 }
 
-static void pb_put(struct proc_buf *b, const void *s, u64 n)
+void proc_put(struct proc_buf *b, const void *s, u64 n)
 {
-	if (!n || !pb_grow(b, n))
+	if (!n || !proc_grow(b, n))
 		return;
 	memcpy(b->p + b->len, s, n);
 	b->len += n;
 }
 
-static void pb_str(struct proc_buf *b, const char *s)
+void proc_puts(struct proc_buf *b, const char *s)
 {
-	pb_put(b, s, strlen(s));
+	proc_put(b, s, strlen(s));
 }
 
-static void pb_printf(struct proc_buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
-static void pb_printf(struct proc_buf *b, const char *fmt, ...)
+void proc_printf(struct proc_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
 
-	if (!pb_grow(b, 128))
+	if (!proc_grow(b, 128))
 		return;
 	va_start(ap, fmt);
 	n = fmt_vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
@@ -428,7 +399,7 @@ static void pb_printf(struct proc_buf *b, const char *fmt, ...)
 	if (n < 0)
 		return;
 	if ((u64)n >= b->cap - b->len) {
-		if (!pb_grow(b, (u64)n + 1))
+		if (!proc_grow(b, (u64)n + 1))
 			return;
 		va_start(ap, fmt);
 		fmt_vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
@@ -438,544 +409,16 @@ static void pb_printf(struct proc_buf *b, const char *fmt, ...)
 }
 
 /* copy user memory [start, end) (capped) into b */
-static void pb_user(struct proc_buf *b, u64 start, u64 end)
+void proc_put_user(struct proc_buf *b, u64 start, u64 end)
 {
 	if (!start || end <= start)
 		return;
 	if (end - start > PROC_ARGS_MAX)
 		end = start + PROC_ARGS_MAX;
-	if (!pb_grow(b, end - start))
+	if (!proc_grow(b, end - start))
 		return;
 	if (copy_from_user(b->p + b->len, start, end - start) == 0)
 		b->len += end - start;
-}
-
-/* ---- /proc/self/maps and memory figures ---- */
-
-static const char *program_path(void)
-{
-	const struct value *v = config_root() ? tuple_get_cstr(config_root(), "program") : NULL;
-
-	return v && v->type == VALUE_STRING ? (const char *)v->str.bytes : "";
-}
-
-static const char *vma_label(const struct vma *v)
-{
-	if (v->name)
-		return v->name;
-	if (v->kind & VMA_HEAP)
-		return "[heap]";
-	if (v->kind & VMA_STACK)
-		return "[stack]";
-	if (v->kind & VMA_VVAR)
-		return "[vvar]";
-	if (v->kind & VMA_VDSO)
-		return "[vdso]";
-	return NULL;
-}
-
-static void render_maps(struct proc_buf *b, int tid)
-{
-	for (const struct vma *v = uvm_next(0); v; v = uvm_next(v->end)) {
-		const char *label = vma_label(v);
-		bool file = v->name && v->ino;
-		u64 line = b->len;
-
-		pb_printf(b, "%08lx-%08lx %c%c%cp %08lx %02x:%02x %lu ", (unsigned long)v->start,
-			  (unsigned long)v->end, v->prot & PROT_READ ? 'r' : '-',
-			  v->prot & PROT_WRITE ? 'w' : '-', v->prot & PROT_EXEC ? 'x' : '-',
-			  (unsigned long)(file ? v->off : 0), file ? PROC_DEV_ROOTFS_MAJOR : 0,
-			  file ? PROC_DEV_ROOTFS_MINOR : 0, (unsigned long)(file ? v->ino : 0));
-		if (label) {
-			/* Linux pads the prefix to 72 columns, then one space */
-			while (b->len - line < 72 && !b->nomem)
-				pb_put(b, " ", 1);
-			pb_put(b, " ", 1);
-			pb_str(b, label);
-		}
-		pb_put(b, "\n", 1);
-	}
-}
-
-struct mem_figures {
-	u64 size, data, stack, exe, lib, rss; /* bytes */
-	u64 start_code, end_code, start_data, end_data, start_brk;
-};
-
-static void mem_figures(struct mem_figures *m)
-{
-	const char *prog = program_path();
-
-	memset(m, 0, sizeof(*m));
-	for (const struct vma *v = uvm_next(0); v; v = uvm_next(v->end)) {
-		u64 len = v->end - v->start;
-		bool is_prog = v->name && strcmp(v->name, prog) == 0;
-
-		m->size += len;
-		if (v->kind & VMA_STACK)
-			m->stack += len;
-		else if (v->prot & PROT_WRITE)
-			m->data += len;
-		if ((v->prot & PROT_EXEC) && v->name) {
-			if (is_prog)
-				m->exe += len;
-			else
-				m->lib += len;
-		}
-		if (is_prog && (v->prot & PROT_EXEC) && !m->start_code) {
-			m->start_code = v->start;
-			m->end_code = v->end;
-		}
-		if (is_prog && (v->prot & PROT_WRITE) && !m->start_data) {
-			m->start_data = v->start;
-			m->end_data = v->end;
-		}
-		if ((v->kind & VMA_HEAP) && !m->start_brk)
-			m->start_brk = v->start;
-	}
-	if (!m->start_brk)
-		m->start_brk = uvm_brk_get();
-	m->rss = uvm_resident_pages() * PAGE_SIZE;
-}
-
-static char thread_state_char(const struct thread *t)
-{
-	return t->state == THREAD_BLOCKED ? 'S' : 'R';
-}
-
-static const char *thread_state_name(const struct thread *t)
-{
-	return t->state == THREAD_BLOCKED ? "S (sleeping)" : "R (running)";
-}
-
-/* /proc/self/stat and task/<tid>/stat (proc(5): 52 fields) */
-static void render_stat(struct proc_buf *b, int tid)
-{
-	struct thread *t = proc_thread(tid);
-	struct mem_figures m;
-	u64 cpu = tid && t ? sched_thread_cpu_ns(t) : sched_process_cpu_ns();
-	u64 pend = (t ? t->sigpending : 0) | (tid ? 0 : thread_group_pending);
-
-	mem_figures(&m);
-	pb_printf(b, "%d (%s) %c 0 1 1 0 -1 4194560 0 0 0 0 %lu 0 0 0 20 0 %d 0 %lu %lu %lu "
-		     "18446744073709551615 %lu %lu %lu 0 0 %lu %lu 0 0 0 0 0 17 %d 0 0 0 0 0 "
-		     "%lu %lu %lu %lu %lu %lu %lu 0\n",
-		  tid ? tid : 1, t ? t->name : "", t ? thread_state_char(t) : 'R',
-		  (unsigned long)(cpu / (1000000000 / PROC_USER_HZ)), thread_count(),
-		  (unsigned long)(exec_layout.start_ns / (1000000000 / PROC_USER_HZ)),
-		  (unsigned long)m.size, (unsigned long)(m.rss / PAGE_SIZE),
-		  (unsigned long)m.start_code, (unsigned long)m.end_code,
-		  (unsigned long)exec_layout.stack_start, (unsigned long)pend,
-		  (unsigned long)(t ? t->sigmask : 0), t ? t->cpu : 0, (unsigned long)m.start_data,
-		  (unsigned long)m.end_data, (unsigned long)m.start_brk,
-		  (unsigned long)exec_layout.arg_start, (unsigned long)exec_layout.arg_end,
-		  (unsigned long)exec_layout.env_start, (unsigned long)exec_layout.env_end);
-}
-
-static void pb_kb(struct proc_buf *b, const char *label, u64 bytes)
-{
-	pb_printf(b, "%s\t%8lu kB\n", label, (unsigned long)(bytes / 1024));
-}
-
-static void render_status(struct proc_buf *b, int tid)
-{
-	struct thread *t = proc_thread(tid);
-	struct mem_figures m;
-	long um = sys_umask(0, 0, 0, 0, 0, 0); /* read and put back */
-	u64 pend = t ? t->sigpending : 0;
-
-	sys_umask((u64)um, 0, 0, 0, 0, 0);
-	mem_figures(&m);
-	pb_printf(b,
-		  "Name:\t%s\nUmask:\t%04lo\nState:\t%s\nTgid:\t1\nNgid:\t0\nPid:\t%d\nPPid:\t0\n"
-		  "TracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n"
-		  "NStgid:\t1\nNSpid:\t%d\nNSpgid:\t1\nNSsid:\t1\n",
-		  t ? t->name : "", (unsigned long)um, t ? thread_state_name(t) : "R (running)",
-		  tid ? tid : 1, FD_MAX, tid ? tid : 1);
-	pb_kb(b, "VmPeak:", m.size);
-	pb_kb(b, "VmSize:", m.size);
-	pb_kb(b, "VmLck:", 0);
-	pb_kb(b, "VmPin:", 0);
-	pb_kb(b, "VmHWM:", m.rss);
-	pb_kb(b, "VmRSS:", m.rss);
-	pb_kb(b, "RssAnon:", m.rss);
-	pb_kb(b, "RssFile:", 0);
-	pb_kb(b, "RssShmem:", 0);
-	pb_kb(b, "VmData:", m.data);
-	pb_kb(b, "VmStk:", m.stack);
-	pb_kb(b, "VmExe:", m.exe);
-	pb_kb(b, "VmLib:", m.lib);
-	pb_kb(b, "VmPTE:", 0);
-	pb_kb(b, "VmSwap:", 0);
-	pb_kb(b, "HugetlbPages:", 0);
-	pb_printf(b,
-		  "CoreDumping:\t0\nTHP_enabled:\t0\nThreads:\t%d\nSigQ:\t0/%lu\n"
-		  "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
-		  "SigCgt:\t%016lx\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
-		  "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
-		  "CapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
-		  "Seccomp_filters:\t0\nSpeculation_Store_Bypass:\tnot vulnerable\n"
-		  "SpeculationIndirectBranch:\tnot affected\n",
-		  thread_count(), (unsigned long)(mm_total_pages() / 64),
-		  (unsigned long)pend, (unsigned long)thread_group_pending,
-		  (unsigned long)(t ? t->sigmask : 0), 0ul, 0ul);
-	/* threads run on CPU 0 (sched_getaffinity says the same) */
-	pb_printf(b,
-		  "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t00000000,00000001\n"
-		  "Mems_allowed_list:\t0\nvoluntary_ctxt_switches:\t%lu\n"
-		  "nonvoluntary_ctxt_switches:\t0\n",
-		  (unsigned long)sched_switch_count());
-}
-
-static void render_statm(struct proc_buf *b, int tid)
-{
-	struct mem_figures m;
-
-	mem_figures(&m);
-	pb_printf(b, "%lu %lu 0 %lu 0 %lu 0\n", (unsigned long)(m.size / PAGE_SIZE),
-		  (unsigned long)(m.rss / PAGE_SIZE), (unsigned long)(m.exe / PAGE_SIZE),
-		  (unsigned long)((m.data + m.stack) / PAGE_SIZE));
-}
-
-static void render_comm(struct proc_buf *b, int tid)
-{
-	struct thread *t = proc_thread(tid);
-
-	pb_printf(b, "%s\n", t ? t->name : "");
-}
-
-/* ---- the initial stack: cmdline, environ, auxv ---- */
-
-static void render_cmdline(struct proc_buf *b, int tid)
-{
-	pb_user(b, exec_layout.arg_start, exec_layout.arg_end);
-}
-
-/* the strings envp[] pointed at when the program started, in envp order
- * (they sit in reverse order in memory) */
-static void render_environ(struct proc_buf *b, int tid)
-{
-	u64 lo = exec_layout.env_start, hi = exec_layout.env_end;
-	char *area;
-
-	if (!lo || hi <= lo || hi - lo > PROC_ARGS_MAX)
-		return;
-	area = kmalloc(hi - lo);
-	if (!area)
-		return;
-	if (copy_from_user(area, lo, hi - lo))
-		goto out_free;
-	for (u64 i = 0; i < exec_layout.envc; i++) {
-		u64 p;
-		size_t n = 0;
-
-		if (copy_from_user(&p, exec_layout.envp + 8 * i, 8) || p < lo || p >= hi)
-			break;
-		while (p - lo + n < hi - lo && area[p - lo + n])
-			n++;
-		pb_put(b, area + (p - lo), n);
-		pb_put(b, "", 1);
-	}
-out_free:
-	kfree(area);
-}
-
-static void render_auxv(struct proc_buf *b, int tid)
-{
-	pb_user(b, exec_layout.auxv, exec_layout.auxv + exec_layout.auxv_len);
-}
-
-/* ---- mounts ---- */
-
-static void render_mounts(struct proc_buf *b, int tid)
-{
-	pb_printf(b,
-		  "/dev/root / tfs %s,relatime 0 0\n"
-		  "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
-		  "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0\n"
-		  "devtmpfs /dev devtmpfs rw,nosuid,relatime 0 0\n",
-		  vfs_readonly ? "ro" : "rw");
-}
-
-static void render_mountinfo(struct proc_buf *b, int tid)
-{
-	const char *rw = vfs_readonly ? "ro" : "rw";
-
-	pb_printf(b,
-		  "1 0 %d:%d / / %s,relatime - tfs /dev/root %s\n"
-		  "2 1 0:4 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n"
-		  "3 1 0:20 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro\n"
-		  "4 1 0:5 / /dev rw,nosuid,relatime - devtmpfs devtmpfs rw\n",
-		  PROC_DEV_ROOTFS_MAJOR, PROC_DEV_ROOTFS_MINOR, rw, rw);
-}
-
-/* ---- system-wide files ---- */
-
-static void meminfo_line(struct proc_buf *b, const char *label, u64 kb)
-{
-	/* Linux: the label and colon padded to 16 columns, the value to 8 */
-	pb_printf(b, "%-16s%8lu kB\n", label, (unsigned long)kb);
-}
-
-static void render_meminfo(struct proc_buf *b, int tid)
-{
-	u64 total = mm_total_pages() * (PAGE_SIZE / 1024);
-	u64 free = mm_free_pages() * (PAGE_SIZE / 1024);
-	u64 anon = uvm_resident_pages() * (PAGE_SIZE / 1024);
-	static const char *const zero[] = {
-	    "Buffers:",	     "Cached:",	      "SwapCached:",   "Unevictable:", "Mlocked:",
-	    "SwapTotal:",    "SwapFree:",     "Zswap:",	       "Zswapped:",    "Dirty:",
-	    "Writeback:",    "Mapped:",	      "Shmem:",	       "KReclaimable:", "Slab:",
-	    "SReclaimable:", "SUnreclaim:",   "KernelStack:",  "PageTables:",  "NFS_Unstable:",
-	    "Bounce:",	     "WritebackTmp:",
-	};
-
-	meminfo_line(b, "MemTotal:", total);
-	meminfo_line(b, "MemFree:", free);
-	meminfo_line(b, "MemAvailable:", free);
-	for (unsigned i = 0; i < 3; i++)
-		meminfo_line(b, zero[i], 0);
-	meminfo_line(b, "Active:", anon);
-	meminfo_line(b, "Inactive:", 0);
-	meminfo_line(b, "Active(anon):", anon);
-	meminfo_line(b, "Inactive(anon):", 0);
-	meminfo_line(b, "Active(file):", 0);
-	meminfo_line(b, "Inactive(file):", 0);
-	for (unsigned i = 3; i < 11; i++)
-		meminfo_line(b, zero[i], 0);
-	meminfo_line(b, "AnonPages:", anon);
-	for (unsigned i = 11; i < ARRAY_SIZE(zero); i++)
-		meminfo_line(b, zero[i], 0);
-	meminfo_line(b, "CommitLimit:", total);
-	meminfo_line(b, "Committed_AS:", total - free);
-	meminfo_line(b, "VmallocTotal:", 34359738367ull);
-	meminfo_line(b, "VmallocUsed:", 0);
-	meminfo_line(b, "VmallocChunk:", 0);
-	meminfo_line(b, "Percpu:", 0);
-	pb_str(b, "HardwareCorrupted:     0 kB\n");
-	meminfo_line(b, "AnonHugePages:", 0);
-	pb_printf(b, "HugePages_Total:       0\nHugePages_Free:        0\n"
-		     "HugePages_Rsvd:        0\nHugePages_Surp:        0\n");
-	meminfo_line(b, "Hugepagesize:", 2048);
-	meminfo_line(b, "Hugetlb:", 0);
-	meminfo_line(b, "DirectMap4k:", 0);
-	meminfo_line(b, "DirectMap2M:", total);
-}
-
-static void cpuid(u32 leaf, u32 sub, u32 r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-
-/* Linux's flag names (arch/x86/include/asm/cpufeatures.h), in its word order */
-struct cpu_flag_word {
-	u32 leaf, sub;
-	u8 reg; /* 0 eax, 1 ebx, 2 ecx, 3 edx */
-	const char *names[32];
-};
-
-static const struct cpu_flag_word cpu_flag_words[] = {
-    {1, 0, 3, {"fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic", NULL,
-	       "sep", "mtrr", "pge", "mca", "cmov", "pat", "pse36", "pn", "clflush", NULL, "dts",
-	       "acpi", "mmx", "fxsr", "sse", "sse2", "ss", "ht", "tm", "ia64", "pbe"}},
-    {0x80000001, 0, 3, {[11] = "syscall", [19] = "mp", [20] = "nx", [22] = "mmxext",
-			[25] = "fxsr_opt", [26] = "pdpe1gb", [27] = "rdtscp", [29] = "lm",
-			[30] = "3dnowext", [31] = "3dnow"}},
-    {1, 0, 2, {"pni", "pclmulqdq", "dtes64", "monitor", "ds_cpl", "vmx", "smx", "est", "tm2",
-	       "ssse3", "cid", "sdbg", "fma", "cx16", "xtpr", "pdcm", NULL, "pcid", "dca",
-	       "sse4_1", "sse4_2", "x2apic", "movbe", "popcnt", "tsc_deadline_timer", "aes",
-	       "xsave", NULL, "avx", "f16c", "rdrand", "hypervisor"}},
-    {0x80000001, 0, 2, {"lahf_lm", "cmp_legacy", "svm", "extapic", "cr8_legacy", "abm",
-			"sse4a", "misalignsse", "3dnowprefetch", "osvw", "ibs", "xop",
-			"skinit", "wdt", NULL, "lwp", "fma4", "tce", NULL, "nodeid_msr", NULL,
-			"tbm", "topoext", "perfctr_core", "perfctr_nb", NULL, "bpext", "ptsc",
-			"perfctr_llc", "mwaitx"}},
-    {7, 0, 1, {"fsgsbase", "tsc_adjust", "sgx", "bmi1", "hle", "avx2", NULL, "smep", "bmi2",
-	       "erms", "invpcid", "rtm", "cqm", NULL, "mpx", "rdt_a", "avx512f", "avx512dq",
-	       "rdseed", "adx", "smap", "avx512ifma", NULL, "clflushopt", "clwb", "intel_pt",
-	       "avx512pf", "avx512er", "avx512cd", "sha_ni", "avx512bw", "avx512vl"}},
-    {0xd, 1, 0, {"xsaveopt", "xsavec", "xgetbv1", "xsaves"}},
-    {7, 0, 2, {NULL, "avx512vbmi", "umip", "pku", "ospke", "waitpkg", "avx512_vbmi2", NULL,
-	       "gfni", "vaes", "vpclmulqdq", "avx512_vnni", "avx512_bitalg", "tme",
-	       "avx512_vpopcntdq", NULL, "la57", [22] = "rdpid", [25] = "cldemote",
-	       [27] = "movdiri", [28] = "movdir64b"}},
-    {7, 0, 3, {[2] = "avx512_4vnniw", [3] = "avx512_4fmaps", [4] = "fsrm",
-	       [8] = "avx512_vp2intersect", [10] = "md_clear", [14] = "serialize",
-	       [16] = "tsxldtrk", [18] = "pconfig", [19] = "arch_lbr", [22] = "amx_bf16",
-	       [23] = "avx512_fp16", [24] = "amx_tile", [25] = "amx_int8", [28] = "flush_l1d",
-	       [29] = "arch_capabilities"}},
-};
-
-static void render_cpuinfo(struct proc_buf *b, int tid)
-{
-	u32 r[4], max_leaf, max_ext, family, model, stepping;
-	char vendor[13], brand[49], *bp = brand;
-	unsigned ncpu = arch_cpus_online() ? arch_cpus_online() : 1;
-	u64 hz = arch_tsc_hz(), cache_kb = 0, phys_bits = 36, virt_bits = 48;
-
-	cpuid(0, 0, r);
-	max_leaf = r[0];
-	memcpy(vendor, &r[1], 4);
-	memcpy(vendor + 4, &r[3], 4);
-	memcpy(vendor + 8, &r[2], 4);
-	vendor[12] = 0;
-	cpuid(0x80000000, 0, r);
-	max_ext = r[0];
-	brand[0] = 0;
-	if (max_ext >= 0x80000004) {
-		for (u32 i = 0; i < 3; i++) {
-			cpuid(0x80000002 + i, 0, r);
-			memcpy(brand + 16 * i, r, 16);
-		}
-		brand[48] = 0;
-		while (*bp == ' ')
-			bp++;
-	}
-	if (max_ext >= 0x80000006) {
-		cpuid(0x80000006, 0, r);
-		cache_kb = r[2] >> 16;
-	}
-	if (max_ext >= 0x80000008) {
-		cpuid(0x80000008, 0, r);
-		phys_bits = r[0] & 0xff;
-		virt_bits = (r[0] >> 8) & 0xff;
-	}
-	cpuid(1, 0, r);
-	stepping = r[0] & 0xf;
-	model = (r[0] >> 4) & 0xf;
-	family = (r[0] >> 8) & 0xf;
-	if (family == 0xf)
-		family += (r[0] >> 20) & 0xff;
-	if (family == 6 || family >= 0xf)
-		model |= ((r[0] >> 16) & 0xf) << 4;
-	for (unsigned c = 0; c < ncpu; c++) {
-		pb_printf(b,
-			  "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
-			  "model name\t: %s\nstepping\t: %u\nmicrocode\t: 0x1\n"
-			  "cpu MHz\t\t: %lu.%03lu\ncache size\t: %lu KB\nphysical id\t: 0\n"
-			  "siblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\napicid\t\t: %u\n"
-			  "initial apicid\t: %u\nfpu\t\t: yes\nfpu_exception\t: yes\n"
-			  "cpuid level\t: %u\nwp\t\t: yes\nflags\t\t:",
-			  c, vendor, family, model, *bp ? bp : "unknown", stepping,
-			  (unsigned long)(hz / 1000000), (unsigned long)(hz / 1000 % 1000),
-			  (unsigned long)cache_kb, ncpu, c, ncpu, c, c, max_leaf);
-		for (unsigned w = 0; w < ARRAY_SIZE(cpu_flag_words); w++) {
-			const struct cpu_flag_word *fw = &cpu_flag_words[w];
-			u32 q[4];
-
-			if (fw->leaf < 0x80000000 ? fw->leaf > max_leaf : fw->leaf > max_ext)
-				continue;
-			cpuid(fw->leaf, fw->sub, q);
-			for (unsigned bit = 0; bit < 32; bit++)
-				if ((q[fw->reg] >> bit & 1) && fw->names[bit])
-					pb_printf(b, " %s", fw->names[bit]);
-		}
-		pb_printf(b,
-			  "\nbugs\t\t:\nbogomips\t: %lu.%02lu\nclflush size\t: 64\n"
-			  "cache_alignment\t: 64\naddress sizes\t: %lu bits physical, %lu bits "
-			  "virtual\npower management:\n\n",
-			  (unsigned long)(hz / 500000), (unsigned long)(hz / 5000 % 100),
-			  (unsigned long)phys_bits, (unsigned long)virt_bits);
-	}
-}
-
-static void render_pstat(struct proc_buf *b, int tid)
-{
-	unsigned ncpu = arch_cpus_online() ? arch_cpus_online() : 1;
-	u64 tick = 1000000000 / PROC_USER_HZ;
-	u64 up = clock_now_ns() / tick, user = sched_process_cpu_ns() / tick;
-	u64 idle0 = up > user ? up - user : 0;
-	u64 btime = (clock_realtime_ns() - clock_now_ns()) / 1000000000;
-	int running = 0;
-
-	pb_printf(b, "cpu  %lu 0 0 %lu 0 0 0 0 0 0\n", (unsigned long)user,
-		  (unsigned long)(idle0 + up * (ncpu - 1)));
-	for (unsigned c = 0; c < ncpu; c++)
-		pb_printf(b, "cpu%u %lu 0 0 %lu 0 0 0 0 0 0\n", c, (unsigned long)(c ? 0 : user),
-			  (unsigned long)(c ? up : idle0));
-	for (struct thread *t = thread_first(); t; t = t->all_next)
-		if (user_thread(t) && t->state != THREAD_BLOCKED)
-			running++;
-	pb_printf(b,
-		  "intr 0\nctxt %lu\nbtime %lu\nprocesses 1\nprocs_running %d\nprocs_blocked 0\n"
-		  "softirq 0 0 0 0 0 0 0 0 0 0 0\n",
-		  (unsigned long)sched_switch_count(), (unsigned long)btime, running);
-}
-
-static void render_uptime(struct proc_buf *b, int tid)
-{
-	u64 up = clock_now_ns() / 10000000, busy = sched_process_cpu_ns() / 10000000;
-	u64 idle = (up > busy ? up - busy : 0) +
-		   up * ((arch_cpus_online() ? arch_cpus_online() : 1) - 1);
-
-	pb_printf(b, "%lu.%02lu %lu.%02lu\n", (unsigned long)(up / 100), (unsigned long)(up % 100),
-		  (unsigned long)(idle / 100), (unsigned long)(idle % 100));
-}
-
-static void render_loadavg(struct proc_buf *b, int tid)
-{
-	int running = 0, last = 1;
-
-	for (struct thread *t = thread_first(); t; t = t->all_next) {
-		if (!user_thread(t))
-			continue;
-		if (t->state != THREAD_BLOCKED)
-			running++;
-		if (t->tid > last)
-			last = t->tid;
-	}
-	pb_printf(b, "0.00 0.00 0.00 %d/%d %d\n", running, thread_count(), last);
-}
-
-static void render_version(struct proc_buf *b, int tid)
-{
-	pb_str(b, "Linux version 6.1.0-monos (monos) #1 SMP monos unikernel\n");
-}
-
-static void uuid_text(struct proc_buf *b, const u8 u[16])
-{
-	pb_printf(b, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n",
-		  u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-		  u[13], u[14], u[15]);
-}
-
-/* a random (version 4, RFC 4122 variant) UUID */
-static void uuid_v4(u8 u[16])
-{
-	random_bytes(u, 16);
-	u[6] = (u8)((u[6] & 0x0f) | 0x40);
-	u[8] = (u8)((u[8] & 0x3f) | 0x80);
-}
-
-static void render_uuid(struct proc_buf *b, int tid)
-{
-	u8 u[16];
-
-	uuid_v4(u);
-	uuid_text(b, u);
-}
-
-static void render_boot_id(struct proc_buf *b, int tid)
-{
-	static u8 boot_id[16];
-	static bool made;
-
-	if (!made) {
-		uuid_v4(boot_id);
-		made = true;
-	}
-	uuid_text(b, boot_id);
-}
-
-static void render_cpus(struct proc_buf *b, int tid)
-{
-	unsigned n = arch_cpus_online();
-
-	if (n <= 1)
-		pb_str(b, "0\n");
-	else
-		pb_printf(b, "0-%u\n", n - 1);
 }
 
 /* ---- open files ---- */
@@ -1000,7 +443,7 @@ int proc_open(struct file *f, int flags)
 	if ((acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) && !(e->perm & 0200))
 		return -EACCES;
 	if (e->render == render_text)
-		pb_str(&b, e->link);
+		proc_puts(&b, e->link);
 	else
 		e->render(&b, tid_of(&f->vn));
 	if (b.nomem) {
