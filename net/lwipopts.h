@@ -19,6 +19,8 @@
 #define LWIP_NETIF_API	     0
 #define LWIP_TIMERS	     1
 #define LWIP_RAND_SAFE	     1
+#define SO_REUSE	     1 /* SO_REUSEADDR (sockets: net/sock_inet*.c) */
+#define IP_SOF_BROADCAST     1 /* UDP broadcast needs SO_BROADCAST */
 
 /* ---- memory: the kernel heap for everything ---- */
 void *kmalloc(unsigned long size);
@@ -32,8 +34,9 @@ void kfree(void *p);
 #define MEM_ALIGNMENT	      8
 #define MEM_SIZE	      (4 * 1024 * 1024) /* unused with MEM_LIBC_MALLOC */
 #define PBUF_POOL_SIZE	      512
+/* NIC frames (MTU 1500) land in pool pbufs; loopback segments are heap pbufs */
 #define PBUF_POOL_BUFSIZE                                                                          \
-	LWIP_MEM_ALIGN_SIZE(TCP_MSS + 40 + PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
+	LWIP_MEM_ALIGN_SIZE(1500 + PBUF_LINK_ENCAPSULATION_HLEN + PBUF_LINK_HLEN)
 #define MEMP_NUM_PBUF		1024
 #define MEMP_NUM_TCP_PCB	1024
 #define MEMP_NUM_TCP_PCB_LISTEN 64
@@ -99,14 +102,18 @@ void kfree(void *p);
 
 /* ---- TCP: big windows with window scaling ---- */
 #define LWIP_TCP		  1
-#define TCP_MSS			  1460
+/* The MSS we advertise and use is capped by the interface MTU (1460 on
+ * a 1500-byte NIC); the loopback interface has no MTU, so 127.0.0.1/::1
+ * connections use 16000-byte segments: ten times fewer segments (and
+ * per-segment copies, checksums and headers) than 1460 */
+#define TCP_MSS			  16000
 #define LWIP_WND_SCALE		  1
 #define TCP_RCV_SCALE		  4
 #define TCP_WND			  (512 * 1024)
 #define TCP_SND_BUF		  (512 * 1024)
-#define TCP_SND_QUEUELEN	  ((4 * TCP_SND_BUF) / TCP_MSS)
-#define TCP_SNDLOWAT		  (32 * 1024) /* lwIP caps it below 64 KiB */
-#define TCP_OVERSIZE		  TCP_MSS
+#define TCP_SND_QUEUELEN	  ((4 * TCP_SND_BUF) / 1460) /* pbufs, sized for NIC segments */
+#define TCP_SNDLOWAT		  1024 /* lwIP's sockets only; must be < 64K - 4*MSS */
+#define TCP_OVERSIZE		  1460 /* room for small writes to coalesce */
 #define TCP_QUEUE_OOSEQ		  1
 #define TCP_LISTEN_BACKLOG	  1
 #define LWIP_TCP_SACK_OUT	  0

@@ -40,6 +40,7 @@ static unsigned nnetdevs;
 static struct net_if ifs[NET_MAX_IFS];
 static unsigned nifs;
 static bool net_up;
+static bool net_lwip_up;
 static netif_ext_callback_t net_ext_cb;
 
 /* ---- lwIP system glue ---- */
@@ -155,11 +156,31 @@ static void net_report(struct netif *netif, netif_nsc_reason_t reason,
 
 /* ---- timers ---- */
 
+static bool net_tick_on;
+
 static void net_tick(void)
 {
 	for (unsigned i = 0; i < nifs; i++)
 		ifs[i].nd->ndo_poll(ifs[i].nd); /* in case interrupts are lost */
 	sys_check_timeouts();
+	netif_poll_all(); /* frames looped back by timer output */
+}
+
+static void net_tick_start(void)
+{
+	if (net_tick_on)
+		return;
+	net_tick_on = true;
+	clock_tick_register(net_tick, NET_TICK_NS);
+}
+
+void net_stack_use(void)
+{
+	if (!net_lwip_up) {
+		lwip_init();
+		net_lwip_up = true;
+	}
+	net_tick_start();
 }
 
 /* ---- configuration ---- */
@@ -274,9 +295,12 @@ int net_init(struct value *root)
 	const struct value *v;
 	s64 port = NET_SELFTEST_PORT;
 
-	if (!nnetdevs)
-		return 0; /* no NIC: no stack, no tick, no waiting */
+	/* lwIP itself (loopback 127.0.0.1 and ::1) is always there; without
+	 * a NIC its timer tick starts with the first socket */
 	lwip_init();
+	net_lwip_up = true;
+	if (!nnetdevs)
+		return 0;
 	netif_add_ext_callback(&net_ext_cb, net_report);
 	for (unsigned i = 0; i < nnetdevs; i++) {
 		struct net_if *nif = &ifs[nifs++];
@@ -291,7 +315,7 @@ int net_init(struct value *root)
 			netif_set_default(&nif->netif);
 	}
 	net_up = true;
-	clock_tick_register(net_tick, NET_TICK_NS);
+	net_tick_start();
 	v = root ? tuple_get_cstr(root, "net_selftest") : NULL;
 	if (v && value_flag(root, "net_selftest")) {
 		if (v->type == VALUE_INTEGER ||

@@ -18,5 +18,8 @@ int net_netif_add(struct netdev *nd, struct netif *netif, const ip4_addr_t *ip,
 		  const ip4_addr_t *mask, const ip4_addr_t *gw);
 /* tiny raw-API TCP responder (manifest net_selftest): banner, then echo */
 int net_selftest_start(u16 port);
+/* a socket needs the stack: lwIP initialised and its timer tick running
+ * (without a NIC the tick starts with the first socket) */
+void net_stack_use(void);
 
 #endif
