@@ -28,6 +28,9 @@ void unix_put(struct unix_sock *u)
 {
 	if (!u || --u->refs)
 		return;
+	/* a poller may still be linked into a head (a dgram socket whose
+	 * peer another thread changed): a wake unlinks every entry */
+	unix_wake_all(u);
 	unix_purge(u);
 	if (u->peer)
 		unix_put(u->peer);
@@ -339,8 +342,8 @@ static int unix_accept(struct socket *s, struct socket **out, void *addr, u32 *a
 	if (u->type == SOCK_DGRAM)
 		return -EOPNOTSUPP;
 	for (;;) {
-		if (u->state != UNIX_LISTEN)
-			return -EINVAL;
+		if (u->state != UNIX_LISTEN || (u->shut & UNIX_SHUT_RCV))
+			return -EINVAL; /* Linux: shutdown ends a blocked accept */
 		if (u->q_head)
 			break;
 		if (socket_nonblock(s, 0))

@@ -142,7 +142,7 @@ static s64 stream_send(struct socket *s, struct unix_sock *u, struct sock_msg *m
 			err = -EPIPE;
 			goto out_err;
 		}
-		if (done == total && (total || !nfds))
+		if (done == total) /* as Linux, nothing (no files) for 0 bytes */
 			break;
 		space = u->sndbuf > p->q_bytes ? u->sndbuf - p->q_bytes : 0;
 		if (!space) {
@@ -175,11 +175,8 @@ static s64 stream_send(struct socket *s, struct unix_sock *u, struct sock_msg *m
 		}
 		unix_queue(p, skb);
 		done += n;
-		if (!total)
-			break;
 	}
-	return (s64)done;
-
+	err = 0;
 out_err:
 	for (int i = 0; i < nfds; i++)
 		file_put(fds[i]);
