@@ -6,7 +6,9 @@
  * Model: the kernel runs with interrupts off, so polling the files with
  * registration and then blocking loses no wakeup: a head's waitq_wake
  * marks the entry woken and wakes the thread; the table is released
- * (remaining entries unlinked) before the syscall returns.
+ * (remaining entries unlinked) before the syscall returns. Entries made
+ * for EPOLLEXCLUSIVE items go on the head's exclusive queue: a wake-up
+ * wakes every normal waiter but only one exclusive one.
  * Layer: fs. Callers: fs/pipe.c, fs/eventfd.c, sys/sys_poll.c,
  * sys/sys_epoll.c.
  */
@@ -30,13 +32,36 @@ struct poll_chunk {
 void poll_head_init(struct poll_head *h)
 {
 	waitq_init(&h->q);
+	waitq_init(&h->xq);
 	h->gen = 0;
+}
+
+/* EPOLLEXCLUSIVE: wake exclusive entries until one whose thread was
+ * really asleep woke (a running thread re-polls anyway), like Linux's
+ * exclusive wake-up */
+static void poll_wake_one_exclusive(struct wait_queue *q)
+{
+	if (!q->head.next)
+		return;
+	while (q->head.next != &q->head) {
+		struct wait_entry *e = q->head.next;
+		bool asleep = e->t && e->t->state == THREAD_BLOCKED;
+
+		e->prev->next = e->next;
+		e->next->prev = e->prev;
+		e->woken = true;
+		if (e->t)
+			sched_wake(e->t);
+		if (asleep)
+			break;
+	}
 }
 
 void poll_head_wake(struct poll_head *h)
 {
 	h->gen++;
 	waitq_wake(&h->q, -1);
+	poll_wake_one_exclusive(&h->xq);
 }
 
 void poll_table_init(struct poll_table *pt, bool reg)
@@ -46,6 +71,7 @@ void poll_table_init(struct poll_table *pt, bool reg)
 	pt->depth = 0;
 	pt->err = 0;
 	pt->key = ~0u;
+	pt->exclusive = false;
 	pt->chunks = NULL;
 }
 
@@ -53,6 +79,7 @@ void poll_wait(struct poll_table *pt, struct poll_head *h, u32 events)
 {
 	struct poll_chunk *c;
 	struct poll_entry *pe;
+	struct wait_queue *q;
 
 	if (!pt || !(events & pt->key))
 		return;
@@ -73,10 +100,11 @@ void poll_wait(struct poll_table *pt, struct poll_head *h, u32 events)
 	pe->h = h;
 	pe->e.t = current();
 	pe->e.woken = false;
-	pe->e.prev = h->q.head.prev;
-	pe->e.next = &h->q.head;
-	h->q.head.prev->next = &pe->e;
-	h->q.head.prev = &pe->e;
+	q = pt->exclusive ? &h->xq : &h->q;
+	pe->e.prev = q->head.prev;
+	pe->e.next = &q->head;
+	q->head.prev->next = &pe->e;
+	q->head.prev = &pe->e;
 }
 
 static bool poll_table_woken(const struct poll_table *pt)

@@ -33,11 +33,13 @@ struct file;
 
 /* what a pollable file embeds */
 struct poll_head {
-	struct wait_queue q;
+	struct wait_queue q;  /* blocking readers/writers and poll/select/epoll */
+	struct wait_queue xq; /* epoll waiters through EPOLLEXCLUSIVE items */
 	u64 gen; /* bumped by poll_head_wake: edge-triggered epoll */
 };
 void poll_head_init(struct poll_head *h);
-/* the state changed: bump gen, wake every waiter (interrupt-safe) */
+/* the state changed: bump gen, wake every waiter on q and one blocked
+ * exclusive waiter on xq (interrupt-safe) */
 void poll_head_wake(struct poll_head *h);
 
 struct poll_chunk;
@@ -47,6 +49,7 @@ struct poll_table {
 	int depth;	   /* nesting of epoll inside epoll */
 	int err;	   /* -ENOMEM when an entry could not be allocated */
 	u32 key;	   /* the events the waiter cares about (~0: all) */
+	bool exclusive;	   /* register on the heads' exclusive queues (EPOLLEXCLUSIVE) */
 	struct poll_chunk *chunks;
 };
 void poll_table_init(struct poll_table *pt, bool reg);

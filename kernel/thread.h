@@ -19,8 +19,10 @@ struct user_regs;
 /* what a queued signal carries into its siginfo (sys/sys_signal.c) */
 struct sig_info_k {
 	s32 code;  /* si_code: SI_USER, SI_TKILL, SEGV_MAPERR, ... */
-	s32 pid;   /* sender (kill/tgkill) */
-	u64 addr;  /* fault address */
+	s32 pid;   /* sender (kill/tgkill); SI_TIMER: the timer id */
+	u64 addr;  /* fault address; SI_TIMER: the sigval */
+	s32 overrun;   /* SI_TIMER: overruns (set when dequeued) */
+	u32 timer_gen; /* SI_TIMER: the timer's arming generation */
 };
 
 enum thread_state {

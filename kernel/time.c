@@ -3,7 +3,8 @@
  * time on top of the arch clock, and clock_sleep_until() which arms the
  * one-shot timer and halts until the deadline (boot code; threads sleep
  * through the scheduler, sched_sleep_until). clock_rearm arms the timer
- * for the earliest of the kernel tick, a boot sleeper and the scheduler's
+ * for the earliest of the kernel tick, a boot sleeper, the kernel timers
+ * (kernel/timer.c: timerfd, POSIX timers, itimers) and the scheduler's
  * deadlines (blocked threads' timeouts, the quantum end). Also a minimal periodic tick
  * (clock_tick_register: the network stack's timers) that shares the one
  * one-shot timer with sleepers: the timer is armed for the earlier of the
@@ -13,6 +14,7 @@
 #include "kernel/kernel.h"
 #include "kernel/time.h"
 #include "kernel/sched.h"
+#include "kernel/timer.h"
 #include "arch.h"
 
 u64 clock_now_ns(void)
@@ -33,7 +35,10 @@ void clock_rearm(void)
 {
 	u64 d = tick_fn ? tick_next_ns : 0;
 	u64 s = sched_next_deadline();
+	u64 k = ktimer_next_deadline();
 
+	if (k && (!d || k < d))
+		d = k;
 	if (sleep_deadline_ns && (!d || sleep_deadline_ns < d))
 		d = sleep_deadline_ns;
 	if (s && (!d || s < d))
@@ -57,6 +62,7 @@ void clock_timer_interrupt(void)
 		tick_next_ns = now + tick_period_ns;
 		tick_fn();
 	}
+	ktimer_run(now); /* before sched_timer: callbacks may wake threads */
 	sched_timer(now);
 	clock_rearm();
 }

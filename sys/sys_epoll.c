@@ -6,7 +6,10 @@
  * Level-triggered items report while ready; edge-triggered (EPOLLET) ones
  * report when their heads' change counters moved since the last report;
  * EPOLLONESHOT items are disabled after one report until EPOLL_CTL_MOD.
- * EPOLLEXCLUSIVE is accepted (all waiters wake). Items hold no file
+ * EPOLLEXCLUSIVE items register the waiter on the files' exclusive wait
+ * queues (fs/poll.c): a file's wake-up wakes one such waiter, not all
+ * (the thundering-herd fix for many epoll fds on one file, each waited on
+ * by its own thread). Items hold no file
  * reference: an item whose fd no longer names its file is dropped (as
  * Linux drops it when the file is closed). Epoll files nest (depth 4).
  * Layer: sys. Callers: the syscall table.
@@ -79,7 +82,9 @@ static u32 ep_item_check(struct ep_item *it, struct poll_table *pt, bool consume
 		return 0;
 	pt->depth++;
 	pt->key = (it->events | POLLERR | POLLHUP) & ~EPOLL_FLAGS;
+	pt->exclusive = (it->events & EPOLLEXCLUSIVE) != 0;
 	mask = file_poll(f, pt) & pt->key;
+	pt->exclusive = false;
 	pt->key = key;
 	pt->depth--;
 	file_put(f);

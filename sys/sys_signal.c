@@ -10,8 +10,11 @@
  * FP_XSTATE magic words like Linux), undone by rt_sigreturn. Blocking
  * syscalls return -ERESTARTSYS when a signal interrupts them: restarted
  * after an SA_RESTART handler or an ignored signal, -EINTR otherwise.
+ * Timer signals (SI_TIMER) tell sys/sys_timer.c when they are dequeued
+ * (overrun count, re-arm); a signal becoming pending wakes signalfd
+ * pollers (fs/signalfd.c).
  * Called through the syscall table, by syscall_dispatch/trap_dispatch
- * (signal_deliver) and kernel/fault.c (signal_fault).
+ * (signal_deliver), kernel/fault.c (signal_fault), timers and signalfd.
  */
 #include "kernel/kernel.h"
 #include "kernel/thread.h"
@@ -102,6 +105,11 @@ struct siginfo64 {
 			s32 pid;
 			u32 uid;
 		} kill;
+		struct {
+			s32 tid;
+			s32 overrun;
+			u64 value;
+		} timer;
 		u64 addr;
 		u8 bytes[112];
 	};
@@ -142,7 +150,7 @@ static bool sig_wanted(struct thread *t, int sig)
 	return false;
 }
 
-int signal_send(struct thread *t, int sig, s32 code, s32 pid, u64 addr)
+int signal_queue(struct thread *t, int sig, const struct sig_info_k *ik)
 {
 	struct sig_info_k *info;
 
@@ -161,13 +169,12 @@ int signal_send(struct thread *t, int sig, s32 code, s32 pid, u64 addr)
 		thread_group_pending |= BIT(sig);
 		info = &group_info[sig - 1];
 	}
-	info->code = code;
-	info->pid = pid;
-	info->addr = addr;
+	*info = *ik;
+	signalfd_notify(); /* signalfd readers and pollers (fs/signalfd.c) */
 	if (t) {
 		if (!(t->sigmask & BIT(sig)))
 			sched_interrupt(t);
-		return 0;
+		return 1;
 	}
 	/* a process signal: wake one thread that does not block it */
 	for (struct thread *u = thread_first(); u; u = u->all_next)
@@ -175,7 +182,15 @@ int signal_send(struct thread *t, int sig, s32 code, s32 pid, u64 addr)
 			sched_interrupt(u);
 			break;
 		}
-	return 0;
+	return 1;
+}
+
+int signal_send(struct thread *t, int sig, s32 code, s32 pid, u64 addr)
+{
+	struct sig_info_k ik = { .code = code, .pid = pid, .addr = addr };
+	int r = signal_queue(t, sig, &ik);
+
+	return r < 0 ? r : 0;
 }
 
 bool signal_fault(int sig, s32 code, u64 addr)
@@ -205,6 +220,22 @@ static void fill_altstack(struct thread *t, u64 sp, struct stack_t64 *ss)
 		    : on_altstack(t, sp)          ? SS_ONSTACK
 						  : (t->altstack_flags & (s32)SS_AUTODISARM);
 	ss->pad = 0;
+}
+
+static void fill_siginfo(struct siginfo64 *si, int sig, const struct sig_info_k *ik)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = sig;
+	si->si_code = ik->code;
+	if (ik->code == SI_TIMER) {
+		si->timer.tid = ik->pid;
+		si->timer.overrun = ik->overrun;
+		si->timer.value = ik->addr;
+	} else if (ik->code <= 0) {
+		si->kill.pid = ik->pid;
+	} else {
+		si->addr = ik->addr;
+	}
 }
 
 static NORETURN void signal_kill(int sig)
@@ -244,14 +275,7 @@ static void setup_frame(struct thread *t, struct user_regs *r, int sig, struct k
 	sc->fpstate = fp;
 	f.uc.uc_sigmask = sc->oldmask;
 	t->restore_sigmask = false;
-	f.info.si_signo = sig;
-	f.info.si_code = ik->code;
-	if (ik->code <= 0) {
-		f.info.kill.pid = ik->pid;
-		f.info.kill.uid = 0;
-	} else {
-		f.info.addr = ik->addr;
-	}
+	fill_siginfo(&f.info, sig, ik);
 
 	/* the FPU state as the program left it, in the user format */
 	arch_fpu_save(t->fpu);
@@ -318,6 +342,8 @@ void signal_deliver(struct user_regs *r, long syscall_nr)
 			thread_group_pending &= ~BIT(sig);
 			ik = group_info[sig - 1];
 		}
+		if (ik.code == SI_TIMER)
+			posix_timer_dequeued(sig, &ik); /* overrun count, re-arm */
 		if (actions[sig].handler == SIG_IGN)
 			continue;
 		if (actions[sig].handler == SIG_DFL) {
@@ -485,19 +511,8 @@ long sys_rt_sigsuspend(SYS_ARGS)
 	return -EINTR;
 }
 
-static void fill_siginfo(struct siginfo64 *si, int sig, const struct sig_info_k *ik)
-{
-	memset(si, 0, sizeof(*si));
-	si->si_signo = sig;
-	si->si_code = ik->code;
-	if (ik->code <= 0)
-		si->kill.pid = ik->pid;
-	else
-		si->addr = ik->addr;
-}
-
 /* take the lowest pending signal of set; 0 if none */
-static int dequeue_from(struct thread *t, u64 set, struct sig_info_k *ik)
+static int dequeue_raw(struct thread *t, u64 set, struct sig_info_k *ik)
 {
 	u64 ready = (t->sigpending | thread_group_pending) & set;
 	int sig;
@@ -513,6 +528,21 @@ static int dequeue_from(struct thread *t, u64 set, struct sig_info_k *ik)
 		*ik = group_info[sig - 1];
 	}
 	return sig;
+}
+
+/* the same, with the timer bookkeeping of SI_TIMER signals */
+static int dequeue_from(struct thread *t, u64 set, struct sig_info_k *ik)
+{
+	int sig = dequeue_raw(t, set, ik);
+
+	if (sig && ik->code == SI_TIMER)
+		posix_timer_dequeued(sig, ik);
+	return sig;
+}
+
+int signal_dequeue(u64 set, struct sig_info_k *ik)
+{
+	return dequeue_from(current(), set & ~UNBLOCKABLE, ik);
 }
 
 long sys_rt_sigtimedwait(SYS_ARGS)

@@ -187,6 +187,27 @@ static const struct trace_sig sigs[SYSCALL_MAX] = {
 	[__NR_prctl] = { { A_INT, A_HEX, A_HEX, A_HEX, A_HEX } },
 	[__NR_sched_setaffinity] = { { A_INT, A_UINT, A_PTR } },
 	[__NR_getcpu] = { { A_PTR, A_PTR, A_PTR } },
+	/* timers, signal fds, sched policy (fs/timerfd.c, fs/signalfd.c, sys/sys_timer.c) */
+	[__NR_timerfd_create] = { { A_CLOCK, A_HEX } },
+	[__NR_timerfd_settime] = { { A_FD, A_HEX, A_PTR, A_PTR } },
+	[__NR_timerfd_gettime] = { { A_FD, A_PTR } },
+	[__NR_signalfd] = { { A_FD, A_PTR, A_UINT } },
+	[__NR_signalfd4] = { { A_FD, A_PTR, A_UINT, A_HEX } },
+	[__NR_setitimer] = { { A_INT, A_PTR, A_PTR } },
+	[__NR_getitimer] = { { A_INT, A_PTR } },
+	[__NR_alarm] = { { A_UINT } },
+	[__NR_pause] = { { A_END } },
+	[__NR_timer_create] = { { A_CLOCK, A_PTR, A_PTR } },
+	[__NR_timer_settime] = { { A_INT, A_HEX, A_PTR, A_PTR } },
+	[__NR_timer_gettime] = { { A_INT, A_PTR } },
+	[__NR_timer_getoverrun] = { { A_INT } },
+	[__NR_timer_delete] = { { A_INT } },
+	[__NR_sched_getscheduler] = { { A_INT } },
+	[__NR_sched_setscheduler] = { { A_INT, A_INT, A_PTR } },
+	[__NR_sched_getparam] = { { A_INT, A_PTR } },
+	[__NR_sched_setparam] = { { A_INT, A_PTR } },
+	[__NR_sched_get_priority_max] = { { A_INT } },
+	[__NR_sched_get_priority_min] = { { A_INT } },
 	/* sockets (net/socket.c, sys/sys_socket.c) */
 	[__NR_socket] = { { A_INT, A_HEX, A_INT } },
 	[__NR_socketpair] = { { A_INT, A_HEX, A_INT, A_PTR } },
@@ -573,7 +594,8 @@ static void put_call(struct line *l, u64 nr, const struct user_regs *r, long ret
 		put(l, "syscall_%lu(", (unsigned long)nr);
 	if (sg && (sg->args[0] != A_END || nr == __NR_getpid || nr == __NR_gettid ||
 		   nr == __NR_getppid || nr == __NR_getuid || nr == __NR_geteuid ||
-		   nr == __NR_getgid || nr == __NR_getegid || nr == __NR_sched_yield)) {
+		   nr == __NR_getgid || nr == __NR_getegid || nr == __NR_sched_yield ||
+		   nr == __NR_pause)) {
 		for (int i = 0; i < 6 && sg->args[i] != A_END; i++) {
 			if (i)
 				put(l, ", ");
