@@ -118,7 +118,11 @@ static int udp_connect_op(struct socket *s, const void *addr, u32 len)
 		else
 			ip_addr_set_loopback(1, &ip);
 	}
-	if (!ip_route(IP_IS_V4(&ip) ? IP4_ADDR_ANY : IP6_ADDR_ANY, &ip))
+	ip_addr_t src;
+
+	/* like Linux: no route or no usable source address (IPv6 still in
+	 * duplicate address detection, no DHCP answer yet) fails now */
+	if (!inet_source_addr(&ip, &src) || ip_addr_isany(&src))
 		return -ENETUNREACH;
 	inet_sync_opts(is);
 	e = udp_connect(is->pcb.udp, &ip, port);
