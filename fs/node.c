@@ -20,6 +20,9 @@ static struct value *root_tuple;
 static const struct value *program_node;
 static const struct symbol *sym_children, *sym_linktarget, *sym_exec, *sym_readonly;
 static const struct symbol *sym_mtime, *sym_atime;
+/* wall-clock seconds when the rootfs was mounted: the times of nodes that
+ * carry none (mkfs records no mtime/atime, like the reference mkfs) */
+static u64 mount_sec;
 
 /* parent map: directory tuple -> the directory tuple holding it */
 struct pmap_ent {
@@ -173,6 +176,7 @@ int vnode_setup(struct value *root)
 	    !sym_atime)
 		return -ENOMEM;
 	root_tuple = root;
+	mount_sec = clock_realtime_ns() / 1000000000ull;
 	return pmap_build(root);
 }
 
@@ -286,15 +290,18 @@ u64 vnode_ino(const struct vnode *vn)
 }
 
 /* TFS time attributes: Nanos-style 32.32 fixed-point seconds when large,
- * plain seconds otherwise */
+ * plain seconds otherwise; the mount time when absent (0, the epoch, is
+ * what gzip calls "file timestamp out of range") */
 static void tfs_time(const struct value *node, const struct symbol *key, u64 *sec, u64 *nsec)
 {
 	const struct value *v = node->type == VALUE_TUPLE ? tuple_get(node, key) : NULL;
 	s64 t;
 
-	*sec = *nsec = 0;
+	*sec = mount_sec;
+	*nsec = 0;
 	if (!v || value_to_s64(v, &t) || t < 0)
 		return;
+	*sec = 0;
 	if ((u64)t >= (1ull << 40)) {
 		*sec = (u64)t >> 32;
 		*nsec = (((u64)t & 0xffffffffull) * 1000000000ull) >> 32;
