@@ -9,7 +9,8 @@
  * sits at /NAME, so its $ORIGIN is "/"). Each file is added at the path the
  * guest's ld.so will open, symlinks followed (the image holds the file).
  * Also the /etc stubs (passwd, group, hosts, resolv.conf, nsswitch.conf)
- * unless given, and the CA bundle with --ssl.
+ * unless given, the host's /etc/localtime (the zone file it links to),
+ * and the CA bundle with --ssl.
  *
  * Layer: host tool (tools/monos). Called by main.c after elf_check_program.
  * Uses its own reading of ELF headers and the dynamic section.
@@ -503,6 +504,18 @@ int deps_add(struct tree *t, const char *prog_host, const char *prog_guest, bool
 			goto out;
 		}
 		free(p);
+	}
+	/* the host's time zone: the file behind the /etc/localtime link
+	 * (glibc's localtime reads /etc/localtime when TZ is unset); none on
+	 * the host: the program's time zone is UTC, as glibc's default */
+	if (!tree_has(t, "/etc/localtime")) {
+		char *tz = realpath("/etc/localtime", NULL);
+
+		if (tz && add_file_noted(t, tz, "/etc/localtime") < 0) {
+			free(tz);
+			goto out;
+		}
+		free(tz);
 	}
 	if (ssl) {
 		const char *ca = "/etc/ssl/certs/ca-certificates.crt";
