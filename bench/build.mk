@@ -2,7 +2,8 @@
 # the host; issue 8). Not part of `make` or `make test`: `make bench` runs
 # bench/deps.sh (the Linux kernel package, bench only), builds the programs
 # and runs bench/run (ROUNDS=N, BENCH_ARGS="--accel tcg ..." pass through),
-# which writes bench/RESULTS.md. Outputs, none of them in ALL_TARGETS:
+# which writes bench/RESULTS.md; `make bench-net` runs the network rows
+# (bench/net). Outputs, none of them in ALL_TARGETS:
 #   $(BUILD)/bench/NAME.musl    bench/programs/NAME.c, musl-gcc -static
 #   $(BUILD)/bench/NAME.glibc   the same with gcc -static
 #   $(BUILD)/bench/debugexit    bench/tools/debugexit.c (Linux guest's /init)
@@ -23,8 +24,16 @@ $(BUILD)/bench/debugexit: bench/tools/debugexit.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)musl-gcc -static $(BENCH_CFLAGS) -o $@ $<
 
-.PHONY: bench bench-programs
+.PHONY: bench bench-programs bench-net
 bench-programs: $(BENCH_BINS)
+
+# network rows (bench/net, its own target: ~10 min under TCG with ROUNDS=3):
+# the tests/guest/servers programs on monos, the Linux guest and natively,
+# loaded from the host over 127.0.0.1; writes bench/RESULTS-net.md and
+# bench/net.json and refreshes RESULTS.md's network rows
+bench-net: all bench-programs
+	$(Q)bench/deps.sh
+	$(Q)ROUNDS=$${ROUNDS:-3} bench/net $(BENCH_ARGS)
 
 bench: all bench-programs
 	$(Q)bench/deps.sh

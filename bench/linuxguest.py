@@ -278,8 +278,11 @@ exit 0
 
 
 def build_initramfs(argv, machine, moddir, debugexit, cachedir, net=False, disk=True,
-                    compress=True, fs=False):
-    """write (or reuse) the initramfs for running argv; returns its path"""
+                    compress=True, fs=False, extra=()):
+    """write (or reuse) the initramfs for running argv; returns its path.
+    extra: more files for the guest, (guest path, host path) with host path
+    None for an empty directory (bench/net: a dynamic program's ld.so and
+    libraries, nginx's tree); parent directories are made"""
     prog = argv[0]
     if not os.path.isfile(prog):
         raise GuestError("program %s: no such file" % prog)
@@ -296,7 +299,9 @@ def build_initramfs(argv, machine, moddir, debugexit, cachedir, net=False, disk=
     mods = module_order(moddir, names)
     script = init_script(argv, mods, net, disk or fs, fs)
     files = [BUSYBOX, debugexit] + [os.path.join(moddir, m) for m in mods]
+    files += [hp for _, hp in extra if hp]
     h = hashlib.sha256()
+    h.update(repr([g for g, _ in extra]).encode())
     h.update(script.encode() + pdata + repr(compress).encode() + UDHCPC_SCRIPT.encode())
     for p in files:
         st = os.stat(p)
@@ -319,6 +324,17 @@ def build_initramfs(argv, machine, moddir, debugexit, cachedir, net=False, disk=
         with open(os.path.join(moddir, m), "rb") as f:
             c.file("lib/modules/" + os.path.basename(m), f.read(), 0o644)
     c.file("etc/udhcpc.script", UDHCPC_SCRIPT.encode())
+    made = {"bin", "dev", "proc", "sys", "etc", "lib", "lib/modules", "prog", "tmp", "mnt"}
+    for gpath, hpath in extra:
+        parts = gpath.strip("/").split("/")
+        for i in range(1, len(parts) + (hpath is None)):
+            d = "/".join(parts[:i])
+            if d not in made:
+                made.add(d)
+                c.dir(d)
+        if hpath is not None:
+            with open(hpath, "rb") as f:
+                c.file("/".join(parts), f.read(), os.stat(hpath).st_mode & 0o777)
     c.file("prog/" + os.path.basename(prog), pdata)
     c.file("init", script.encode())
     data = c.bytes()
@@ -361,8 +377,11 @@ def ext4_disk(cachedir, size=1 << 30):
 
 
 def qemu_argv(kernel, initrd, machine="microvm", accel="tcg", mem="256M", smp=1,
-              disk=None, net=False, qemu="qemu-system-x86_64", cmdline=None, disk_rw=False):
-    """the QEMU command line: the runner's (tools/monos/vm.c) plus -initrd"""
+              disk=None, net=False, qemu="qemu-system-x86_64", cmdline=None, disk_rw=False,
+              netdev="user,id=net0"):
+    """the QEMU command line: the runner's (tools/monos/vm.c) plus -initrd;
+    netdev: the -netdev value with id=net0 (bench/net passes the runner's
+    `user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:H-:G`)"""
     kvm = accel == "kvm"
     if cmdline is None:
         cmdline = kernel_cmdline(machine, accel)
@@ -376,7 +395,7 @@ def qemu_argv(kernel, initrd, machine="microvm", accel="tcg", mem="256M", smp=1,
                "-device", "virtio-blk-device,drive=root" if machine == "microvm"
                else "virtio-blk-pci,drive=root,disable-legacy=on"]
     if net:
-        av += ["-netdev", "user,id=net0",
+        av += ["-netdev", netdev,
                "-device", "virtio-net-device,netdev=net0" if machine == "microvm"
                else "virtio-net-pci,netdev=net0,disable-legacy=on"]
     av += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-accel", "kvm" if kvm else "tcg"]
