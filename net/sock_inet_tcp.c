@@ -22,6 +22,16 @@
 #define tcp_space(pcb) ((pcb)->snd_buf)
 
 static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
+
+/* a connection inside this machine (127/8, ::1, or to an own address) */
+static bool tcp_is_local(const struct tcp_pcb *pcb)
+{
+	if (IP_IS_V4(&pcb->remote_ip))
+		return ip4_addr_isloopback(ip_2_ip4(&pcb->remote_ip)) ||
+		       ip_addr_cmp(&pcb->local_ip, &pcb->remote_ip);
+	return ip6_addr_isloopback(ip_2_ip6(&pcb->remote_ip)) ||
+	       ip_addr_cmp(&pcb->local_ip, &pcb->remote_ip);
+}
 static err_t tcp_cb_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
 static void tcp_cb_err(void *arg, err_t err);
 
@@ -111,6 +121,10 @@ static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 		is->rx_head = p;
 	is->rx_tail = last;
 	is->rx_bytes += p->tot_len;
+	/* loopback: ack every segment at once (a delayed ACK would stall a
+	 * sender waiting for send space until lwIP's fast timer) */
+	if (tcp_is_local(pcb))
+		tcp_set_flags(pcb, TF_ACK_NOW);
 	poll_head_wake(&is->rd);
 	return ERR_OK;
 }
