@@ -3,9 +3,9 @@
  * stream (a byte stream cut into queue entries of at most 64 KiB, bounded
  * by the sender's SO_SNDBUF), seqpacket and datagram sockets (one queue
  * entry per message, truncation with MSG_TRUNC), MSG_PEEK / MSG_WAITALL /
- * MSG_DONTWAIT, EOF and EPIPE after shutdown or close, and SCM_RIGHTS
+ * MSG_DONTWAIT, EOF and EPIPE after shutdown or close, SCM_RIGHTS
  * (file references travel in the queue entry and become new fds in the
- * receiver).
+ * receiver) and SCM_CREDENTIALS for receivers with SO_PASSCRED.
  * Layer: net. Callers: net/sock_unix.c (its socket ops).
  */
 #include "net/sock_unix.h"
@@ -19,7 +19,8 @@ struct cmsg_hdr {
 };
 _Static_assert(sizeof(struct cmsg_hdr) == 16, "struct cmsghdr (x86-64)");
 
-#define CMSG_ALIGN(n) (((n) + 7) & ~(u64)7)
+#define CMSG_ALIGN(n)  (((n) + 7) & ~(u64)7)
+#define CRED_CMSG_LEN (sizeof(struct cmsg_hdr) + 12) /* + struct ucred */
 
 /* ---- SCM_RIGHTS ---- */
 
@@ -419,13 +420,35 @@ s64 unix_recvmsg(struct socket *s, struct sock_msg *m, int flags)
 {
 	struct unix_sock *u = unix_sk(s);
 	u64 cap = m->controllen; /* the control buffer's size */
+	bool creds = u->optflags & (1u << SO_PASSCRED);
+	/* SO_PASSCRED: SCM_CREDENTIALS comes first, files after it */
+	u64 base = creds && m->control && cap >= CRED_CMSG_LEN ? CMSG_ALIGN(CRED_CMSG_LEN) : 0;
+	s64 r;
 
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	if (u->state == UNIX_LISTEN)
 		return -EINVAL;
+	base = MIN(base, cap);
 	m->controllen = 0; /* what was written */
+	m->control = (u8 *)m->control + base;
 	if (u->type == SOCK_STREAM)
-		return stream_recv(s, u, m, flags, cap);
-	return msg_recv(s, u, m, flags, cap);
+		r = stream_recv(s, u, m, flags, cap - base);
+	else
+		r = msg_recv(s, u, m, flags, cap - base);
+	m->control = (u8 *)m->control - base;
+	if (r > 0 && creds) {
+		if (base) {
+			/* struct ucred: the one process (pid 1, root) */
+			struct cmsg_hdr h = { CRED_CMSG_LEN, SOL_SOCKET, SCM_CREDENTIALS };
+			s32 cred[3] = { 1, 0, 0 };
+
+			memcpy(m->control, &h, sizeof(h));
+			memcpy((u8 *)m->control + sizeof(h), cred, sizeof(cred));
+			m->controllen = m->controllen ? base + m->controllen : base;
+		} else {
+			m->flags_out |= MSG_CTRUNC;
+		}
+	}
+	return r;
 }

@@ -734,6 +734,40 @@ static void test_scm_rights(void)
 	mh.msg_controllen = 0;
 	CHECK("scm_rights_ctrunc", recvmsg(sv[1], &mh, 0) == 1 && (mh.msg_flags & MSG_CTRUNC),
 	      "flags %#x", mh.msg_flags);
+	/* SO_PASSCRED: the receiver gets SCM_CREDENTIALS */
+	{
+		int on = 1;
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(struct ucred))];
+		} cc;
+		struct ucred cr = { 0, 99, 99 };
+
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+		send(sv[0], "c", 1, 0);
+		memset(&mh, 0, sizeof(mh));
+		memset(&cc, 0, sizeof(cc));
+		mh.msg_iov = &io;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cc.b;
+		mh.msg_controllen = sizeof(cc.b);
+		c = NULL;
+		if (recvmsg(sv[1], &mh, 0) == 1)
+			c = CMSG_FIRSTHDR(&mh);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
+			memcpy(&cr, CMSG_DATA(c), sizeof(cr));
+		CHECK("scm_credentials", cr.pid == getpid() && cr.uid == getuid() &&
+						 cr.gid == getgid(),
+		      "pid %d uid %u gid %u", cr.pid, cr.uid, cr.gid);
+		on = 0;
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on));
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &io;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof(cm.b);
+		c = CMSG_FIRSTHDR(&mh);
+	}
 	/* a bad fd in SCM_RIGHTS */
 	mh.msg_control = cm.b;
 	mh.msg_controllen = sizeof(cm.b);
