@@ -20,6 +20,10 @@ PKGS=(
 	debian-archive-keyring # verifies the deb-src index scripts/lwip.sh fetches
 	sqlite3 # tests/suites/62-dynamic: Debian dynamic programs run unmodified
 	perl # tests/suites/62-dynamic (List::Util from perl-base)
+	lua5.4 # tests/suites/62-dynamic: lua5.4 -e against the host
+	xz-utils # tests/suites/62-dynamic: xz round trip of an image file
+	gzip # tests/suites/62-dynamic: gzip round trip, gzip -c without the timestamp warning
+	tzdata # tests/suites/64-proc: a zone file as /etc/localtime, the host's zone
 	libsqlite3-dev # libsqlite3.a: tests/guest/write/sqlt (57-tfs-write)
 	golang-go # Go 1.19: tests/guest/go programs (tests/suites/58-go)
 	# network servers and their host-side clients (tests/suites/75-servers,
