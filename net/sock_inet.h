@@ -80,6 +80,7 @@ struct inet_sock {
 	bool shut_rd, shut_wr;
 	bool rx_fin; /* TCP: the peer sent FIN */
 	bool connect_pending; /* EINPROGRESS given, completion not reported */
+	bool wr_full;	      /* TCP: a writer or poller found no send space */
 	/* TCP: received data not read yet (chain linked by hand) */
 	struct pbuf *rx_head, *rx_tail;
 	u32 rx_off;   /* bytes of rx_head already read */

@@ -129,12 +129,20 @@ static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 	return ERR_OK;
 }
 
+static bool tcp_writable(const struct inet_sock *is);
+
+/* acked data freed send space: wake only when someone found the buffer
+ * full (a writer waiting, or a poll that saw no POLLOUT), as Linux's
+ * write-space callback does; a wake per ACK would make every ACK an
+ * EPOLLOUT edge for edge-triggered pollers */
 static err_t tcp_cb_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
 	struct inet_sock *is = arg;
 
-	if (is)
+	if (is && is->wr_full && tcp_writable(is)) {
+		is->wr_full = false;
 		poll_head_wake(&is->wr);
+	}
 	return ERR_OK;
 }
 
@@ -575,6 +583,7 @@ static s64 tcp_sendmsg_op(struct socket *s, struct sock_msg *m, int flags)
 			if (is->pcb.tcp && tcp_sndbuf(is->pcb.tcp) &&
 			    tcp_sndqueuelen(is->pcb.tcp) + 4 < TCP_SND_QUEUELEN)
 				continue; /* loopback acks freed space */
+			is->wr_full = true;
 			if (socket_nonblock(s, flags)) {
 				ret = done ? (s64)done : -EAGAIN;
 				goto out;
@@ -600,6 +609,7 @@ static s64 tcp_sendmsg_op(struct socket *s, struct sock_msg *m, int flags)
 		if (e == ERR_MEM) { /* queue full after all: wait for acks */
 			tcp_output(pcb);
 			inet_flush();
+			is->wr_full = true;
 			if (socket_nonblock(s, flags)) {
 				ret = done ? (s64)done : -EAGAIN;
 				goto out;
@@ -843,6 +853,8 @@ static u32 tcp_poll_op(struct socket *s, struct poll_table *pt)
 			mask |= POLLHUP;
 		if (is->shut_wr || tcp_writable(is))
 			mask |= POLLOUT | POLLWRNORM;
+		else
+			is->wr_full = true; /* the next ACK that frees enough wakes */
 		break;
 	case INET_CLOSED:
 		mask |= POLLIN | POLLRDNORM | POLLRDHUP | POLLHUP | POLLOUT | POLLWRNORM;

@@ -305,6 +305,43 @@ static void throughput(const char *name, int fam, size_t n)
 	close(a.lfd);
 }
 
+/* request/response latency: one byte each way, TCP_NODELAY, as a
+ * small HTTP exchange does */
+static void *pong(void *p)
+{
+	int lfd = *(int *)p, one = 1, c = accept(lfd, NULL, NULL);
+	char b;
+
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	while (c >= 0 && read(c, &b, 1) == 1)
+		write(c, &b, 1);
+	close(c);
+	return NULL;
+}
+
+static void pingpong(const char *name, int fam, int rounds)
+{
+	int lfd = listener(fam, 4), one = 1, ok = 0, c;
+	pthread_t t;
+	char b = 'p';
+
+	pthread_create(&t, NULL, pong, &lfd);
+	c = connect_to(fam, port_of(lfd));
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	double t0 = now_s();
+
+	for (int i = 0; i < rounds && c >= 0; i++)
+		if (write(c, &b, 1) == 1 && read(c, &b, 1) == 1)
+			ok++;
+	double dt = now_s() - t0;
+
+	close(c);
+	pthread_join(t, NULL);
+	close(lfd);
+	CHECK(name, ok == rounds, "%d of %d round trips", ok, rounds);
+	printf("figure %s %.1f us\n", name, dt / rounds * 1e6);
+}
+
 /* ---- dual stack ---- */
 
 static void test_dual_stack(void)
@@ -942,6 +979,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "bench")) {
 		throughput("tcp4_loopback_throughput", AF_INET, 64 << 20);
 		throughput("tcp6_loopback_throughput", AF_INET6, 64 << 20);
+		pingpong("tcp4_pingpong_roundtrip", AF_INET, 2000);
 		return gt_done();
 	}
 	test_echo("tcp4_echo", AF_INET, BIG);
@@ -958,5 +996,6 @@ int main(int argc, char **argv)
 	test_options();
 	test_bad();
 	throughput("tcp4_loopback_throughput", AF_INET, 16 << 20);
+	pingpong("tcp4_pingpong_roundtrip", AF_INET, 200);
 	return gt_done();
 }
