@@ -1,13 +1,13 @@
 /*
  * net/sock_inet.h - internal interface of the AF_INET/AF_INET6 socket
  * family on lwIP's raw API: struct inet_sock (the family state behind a
- * struct socket), sockaddr <-> lwIP address conversion, iovec cursors
- * for copying user data to and from pbufs, and the TCP/UDP halves.
+ * struct socket), sockaddr <-> lwIP address conversion, the wait and
+ * loopback-flush helpers, and what the TCP/UDP files share.
  * Locking: everything here runs with interrupts off (syscall side, lwIP
  * callbacks from the NIC interrupt and the net tick); the syscall side
- * blocks only in waitq_wait on the socket's poll heads and re-checks.
+ * blocks only in socket_wait on the socket's poll heads and re-checks.
  * Layer: net. Callers: net/sock_inet.c, net/sock_inet_tcp.c,
- * net/sock_inet_udp.c.
+ * net/sock_inet_tcpio.c, net/sock_inet_udp.c.
  */
 #ifndef NET_SOCK_INET_H
 #define NET_SOCK_INET_H
@@ -136,6 +136,28 @@ int inet_common_setsockopt(struct inet_sock *is, int level, int name, const void
 			   bool *handled);
 int inet_common_getsockopt(struct inet_sock *is, int level, int name, void *val, u32 *len,
 			   bool *handled);
+
+/* TCP (sock_inet_tcp.c: connections; sock_inet_tcpio.c: data, options) */
+static inline struct inet_sock *tcp_is(struct socket *s)
+{
+	return s->priv;
+}
+/* free send buffer space (tcp_sndbuf() caps it at 64 KiB - 1) */
+#define tcp_space(pcb) ((pcb)->snd_buf)
+/* a pending error, reported once */
+static inline int inet_tcp_take_err(struct inet_sock *is)
+{
+	int e = is->err;
+
+	is->err = 0;
+	return -e;
+}
+void inet_tcp_apply(struct inet_sock *is); /* options kept in the pcb */
+bool inet_tcp_writable(const struct inet_sock *is);
+s64 inet_tcp_sendmsg(struct socket *s, struct sock_msg *m, int flags);
+s64 inet_tcp_recvmsg(struct socket *s, struct sock_msg *m, int flags);
+int inet_tcp_setsockopt(struct socket *s, int level, int name, const void *val, u32 len);
+int inet_tcp_getsockopt(struct socket *s, int level, int name, void *val, u32 *len);
 
 extern const struct socket_ops inet_tcp_ops;
 extern const struct socket_ops inet_udp_ops;

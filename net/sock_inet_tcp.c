@@ -4,22 +4,18 @@
  * flush on the syscall side) queue received pbufs, complete connects,
  * queue accepted connections and record errors, waking the socket's read
  * head (data, FIN, error, new connection) or write head (send space,
- * connect done). The syscall side copies user data into lwIP's send
- * buffer (tcp_write), and received pbufs straight to user memory, acking
- * them with tcp_recved as they are read. Blocking calls wait on a head
- * and re-check. Loopback frames are delivered right after each output
- * (inet_flush). Layer: net. Callers: net/socket.c through inet_tcp_ops.
+ * connect done). This file: the callbacks, bind, listen, accept,
+ * connect, shutdown, names, poll, ioctl and close; the data path and the
+ * IPPROTO_TCP options are in net/sock_inet_tcpio.c. Blocking calls wait
+ * on a head and re-check. Loopback frames are delivered right after each
+ * output (inet_flush). Layer: net. Callers: net/socket.c (inet_tcp_ops).
  */
 #include "net/sock_inet.h"
 #include "sys/signal.h"
 
 #define TCP_SOMAXCONN	 4096
-#define TCP_CHUNK_MAX	 0xfff0u /* tcp_write takes a u16 length */
-#define TCP_STACK_BUF	 1024
 #define TCP_WRITABLE_MIN (TCP_SND_BUF / 4)
 
-/* free send buffer space (tcp_sndbuf() caps it at 64 KiB - 1) */
-#define tcp_space(pcb) ((pcb)->snd_buf)
 
 static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err);
 
@@ -34,11 +30,6 @@ static bool tcp_is_local(const struct tcp_pcb *pcb)
 }
 static err_t tcp_cb_sent(void *arg, struct tcp_pcb *pcb, u16_t len);
 static void tcp_cb_err(void *arg, err_t err);
-
-static struct inet_sock *tcp_is(struct socket *s)
-{
-	return s->priv;
-}
 
 static void tcp_hook(struct inet_sock *is, struct tcp_pcb *pcb)
 {
@@ -57,7 +48,7 @@ static void tcp_unhook(struct tcp_pcb *pcb)
 }
 
 /* options kept in the socket that live in a connection pcb */
-static void tcp_apply(struct inet_sock *is)
+void inet_tcp_apply(struct inet_sock *is)
 {
 	struct tcp_pcb *pcb = is->pcb.tcp;
 
@@ -83,7 +74,7 @@ int inet_tcp_init(struct inet_sock *is)
 	is->pcb.tcp = pcb;
 	is->state = INET_NEW;
 	tcp_hook(is, pcb);
-	tcp_apply(is);
+	inet_tcp_apply(is);
 	return 0;
 }
 
@@ -129,8 +120,6 @@ static err_t tcp_cb_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 	return ERR_OK;
 }
 
-static bool tcp_writable(const struct inet_sock *is);
-
 /* acked data freed send space: wake only when someone found the buffer
  * full (a writer waiting, or a poll that saw no POLLOUT), as Linux's
  * write-space callback does; a wake per ACK would make every ACK an
@@ -139,7 +128,7 @@ static err_t tcp_cb_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
 	struct inet_sock *is = arg;
 
-	if (is && is->wr_full && tcp_writable(is)) {
+	if (is && is->wr_full && inet_tcp_writable(is)) {
 		is->wr_full = false;
 		poll_head_wake(&is->wr);
 	}
@@ -217,7 +206,7 @@ static err_t tcp_cb_accept(void *arg, struct tcp_pcb *npcb, err_t err)
 	c->peer_port = npcb->remote_port;
 	c->listener = lis;
 	tcp_hook(c, npcb);
-	tcp_apply(c);
+	inet_tcp_apply(c);
 	tcp_backlog_delayed(npcb); /* counts against the backlog until accept() */
 	if (lis->aq_tail)
 		lis->aq_tail->aq_next = c;
@@ -270,70 +259,6 @@ static void tcp_free_conn(struct inet_sock *c)
 	tcp_pcb_release(c);
 	tcp_rx_drop(c);
 	inet_sock_free(c);
-}
-
-/* give read bytes back to the window */
-static void tcp_ack_read(struct inet_sock *is, u64 n)
-{
-	if (!is->pcb.tcp || is->state == INET_LISTEN) {
-		return;
-	}
-	while (n) {
-		u16 c = n > 0xffff ? 0xffff : (u16)n;
-
-		tcp_recved(is->pcb.tcp, c);
-		n -= c;
-	}
-}
-
-/* copy up to want queued bytes to the user; peek leaves them queued */
-static u64 tcp_rx_copy(struct inet_sock *is, struct sock_msg *m, u64 moff, u64 want, bool peek,
-		       int *err)
-{
-	struct pbuf *p = is->rx_head;
-	u32 off = is->rx_off;
-	u64 done = 0;
-
-	while (p && done < want) {
-		u32 c = p->len - off;
-
-		if (c > want - done)
-			c = (u32)(want - done);
-		if (c && sock_msg_put(m, moff + done, (u8 *)p->payload + off, c)) {
-			*err = -EFAULT;
-			break;
-		}
-		done += c;
-		off += c;
-		if (off == p->len) {
-			struct pbuf *next = p->next;
-
-			if (!peek) {
-				p->next = NULL;
-				pbuf_free(p);
-				is->rx_head = next;
-				if (!next)
-					is->rx_tail = NULL;
-			}
-			p = next;
-			off = 0;
-		}
-	}
-	if (!peek) {
-		is->rx_off = off;
-		is->rx_bytes -= done;
-		tcp_ack_read(is, done);
-	}
-	return done;
-}
-
-/* a pending error, reported once */
-static int tcp_take_err(struct inet_sock *is)
-{
-	int e = is->err;
-
-	is->err = 0;
-	return -e;
 }
 
 /* ---- ops ---- */
@@ -465,7 +390,7 @@ static int tcp_connect_op(struct socket *s, const void *addr, u32 len)
 		return -EALREADY;
 	case INET_CLOSED:
 		if (is->err)
-			return tcp_take_err(is);
+			return inet_tcp_take_err(is);
 		/* a failed connection: start over with a fresh pcb */
 		is->state = INET_NEW;
 		is->bound = false;
@@ -490,7 +415,7 @@ static int tcp_connect_op(struct socket *s, const void *addr, u32 len)
 	}
 	if (!port)
 		return -ECONNREFUSED;
-	tcp_apply(is);
+	inet_tcp_apply(is);
 	e = tcp_connect(is->pcb.tcp, &ip, port, tcp_cb_connected);
 	if (e == ERR_USE || e == ERR_BUF)
 		return -EADDRNOTAVAIL;
@@ -521,173 +446,7 @@ static int tcp_connect_op(struct socket *s, const void *addr, u32 len)
 	}
 	if (is->state == INET_CONNECTED)
 		return 0;
-	return is->err ? tcp_take_err(is) : -ECONNREFUSED;
-}
-
-/* wait for an outgoing connection to finish (send/recv while connecting) */
-static int tcp_wait_connected(struct socket *s, struct inet_sock *is, int flags, bool send,
-			      u64 *deadline)
-{
-	while (is->state == INET_CONNECTING) {
-		int r;
-
-		if (socket_nonblock(s, flags))
-			return -EAGAIN;
-		r = inet_wait(s, &is->wr, send, deadline);
-		if (r)
-			return r;
-	}
-	return 0;
-}
-
-static s64 tcp_sendmsg_op(struct socket *s, struct sock_msg *m, int flags)
-{
-	struct inet_sock *is = tcp_is(s);
-	u64 total = sock_msg_len(m), done = 0;
-	u64 deadline = 0;
-	u8 stackbuf[TCP_STACK_BUF];
-	u8 *buf = stackbuf;
-	u32 bufsize = sizeof(stackbuf);
-	s64 ret;
-	int r;
-
-	r = tcp_wait_connected(s, is, flags, true, &deadline);
-	if (r)
-		return r;
-	if (is->err)
-		return tcp_take_err(is);
-	if (is->state != INET_CONNECTED || is->shut_wr || !is->pcb.tcp)
-		return -EPIPE;
-	if (!total)
-		return 0;
-	if (total > sizeof(stackbuf)) {
-		bufsize = total > TCP_CHUNK_MAX ? TCP_CHUNK_MAX : (u32)total;
-		buf = kmalloc(bufsize);
-		if (!buf)
-			return -ENOBUFS;
-	}
-	while (done < total) {
-		struct tcp_pcb *pcb = is->pcb.tcp;
-		u32 room, c;
-
-		if (is->err || !pcb || is->shut_wr) {
-			ret = done ? (s64)done : is->err ? tcp_take_err(is) : -EPIPE;
-			goto out;
-		}
-		room = tcp_sndbuf(pcb);
-		if (tcp_sndqueuelen(pcb) + 4 >= TCP_SND_QUEUELEN)
-			room = 0;
-		if (!room) {
-			tcp_output(pcb);
-			inet_flush();
-			if (is->pcb.tcp && tcp_sndbuf(is->pcb.tcp) &&
-			    tcp_sndqueuelen(is->pcb.tcp) + 4 < TCP_SND_QUEUELEN)
-				continue; /* loopback acks freed space */
-			is->wr_full = true;
-			if (socket_nonblock(s, flags)) {
-				ret = done ? (s64)done : -EAGAIN;
-				goto out;
-			}
-			r = inet_wait(s, &is->wr, true, &deadline);
-			if (r) {
-				ret = done ? (s64)done : r;
-				goto out;
-			}
-			continue;
-		}
-		c = room < bufsize ? room : bufsize;
-		if (c > total - done)
-			c = (u32)(total - done);
-		if (sock_msg_get(m, done, buf, c)) {
-			ret = done ? (s64)done : -EFAULT;
-			goto out;
-		}
-		err_t e = tcp_write(pcb, buf, (u16)c,
-				    TCP_WRITE_FLAG_COPY |
-					(done + c < total || (flags & MSG_MORE) ? TCP_WRITE_FLAG_MORE
-										 : 0));
-		if (e == ERR_MEM) { /* queue full after all: wait for acks */
-			tcp_output(pcb);
-			inet_flush();
-			is->wr_full = true;
-			if (socket_nonblock(s, flags)) {
-				ret = done ? (s64)done : -EAGAIN;
-				goto out;
-			}
-			r = inet_wait(s, &is->wr, true, &deadline);
-			if (r) {
-				ret = done ? (s64)done : r;
-				goto out;
-			}
-			continue;
-		}
-		if (e != ERR_OK) {
-			ret = done ? (s64)done : inet_errno(e);
-			goto out;
-		}
-		done += c;
-	}
-	ret = (s64)done;
-out:
-	if (is->pcb.tcp && !(flags & MSG_MORE))
-		tcp_output(is->pcb.tcp);
-	inet_flush();
-	if (buf != stackbuf)
-		kfree(buf);
-	return ret;
-}
-
-static s64 tcp_recvmsg_op(struct socket *s, struct sock_msg *m, int flags)
-{
-	struct inet_sock *is = tcp_is(s);
-	u64 total = sock_msg_len(m), done = 0, target;
-	u64 deadline = 0;
-	bool peek = flags & MSG_PEEK;
-	int err = 0, r;
-
-	m->addrlen = 0;
-	m->controllen = 0;
-	if (flags & MSG_OOB)
-		return -EINVAL;
-	if (is->state == INET_NEW || is->state == INET_LISTEN)
-		return -ENOTCONN;
-	r = tcp_wait_connected(s, is, flags, false, &deadline);
-	if (r)
-		return r;
-	target = (flags & MSG_WAITALL) && !peek ? total : 1;
-	while (done < total) {
-		if (is->rx_bytes) {
-			done += tcp_rx_copy(is, m, done, total - done, peek, &err);
-			if (err || peek || done >= target)
-				break;
-			continue;
-		}
-		if (done >= target)
-			break;
-		if (is->err) {
-			if (done)
-				break;
-			return tcp_take_err(is);
-		}
-		if (is->rx_fin || is->shut_rd || is->state != INET_CONNECTED)
-			break;
-		if (socket_nonblock(s, flags)) {
-			if (!done)
-				return -EAGAIN;
-			break;
-		}
-		inet_flush();
-		r = inet_wait(s, &is->rd, false, &deadline);
-		if (r) {
-			if (!done)
-				return r;
-			break;
-		}
-	}
-	inet_flush(); /* window updates to a looped-back sender */
-	if (err && !done)
-		return err;
-	return (s64)done;
+	return is->err ? inet_tcp_take_err(is) : -ECONNREFUSED;
 }
 
 static int tcp_shutdown_op(struct socket *s, int how)
@@ -733,93 +492,7 @@ static int tcp_getname_op(struct socket *s, void *addr, u32 *len, bool peer)
 	return 0;
 }
 
-static int tcp_setsockopt_op(struct socket *s, int level, int name, const void *val, u32 len)
-{
-	struct inet_sock *is = tcp_is(s);
-	bool handled;
-	int v, err = inet_common_setsockopt(is, level, name, val, len, &handled);
-
-	if (handled) {
-		if (!err)
-			tcp_apply(is);
-		return err;
-	}
-	if (level != IPPROTO_TCP)
-		return -ENOPROTOOPT;
-	err = inet_opt_int(val, len, &v);
-	if (err)
-		return err;
-	switch (name) {
-	case TCP_NODELAY:
-		if (v)
-			is->opts |= INET_O_NODELAY;
-		else
-			is->opts &= ~INET_O_NODELAY;
-		break;
-	case TCP_KEEPIDLE:
-		if (v < 1 || v > 32767)
-			return -EINVAL;
-		is->keep_idle = (u32)v;
-		break;
-	case TCP_KEEPINTVL:
-		if (v < 1 || v > 32767)
-			return -EINVAL;
-		is->keep_intvl = (u32)v;
-		break;
-	case TCP_KEEPCNT:
-		if (v < 1 || v > 127)
-			return -EINVAL;
-		is->keep_cnt = (u32)v;
-		break;
-	case TCP_MAXSEG:
-	case TCP_CORK:
-	case TCP_DEFER_ACCEPT:
-	case TCP_QUICKACK:
-	case TCP_USER_TIMEOUT:
-	case TCP_FASTOPEN:
-		return 0; /* accepted; lwIP has no such knob */
-	default:
-		return -ENOPROTOOPT;
-	}
-	tcp_apply(is);
-	return 0;
-}
-
-static int tcp_getsockopt_op(struct socket *s, int level, int name, void *val, u32 *len)
-{
-	struct inet_sock *is = tcp_is(s);
-	bool handled;
-	int err = inet_common_getsockopt(is, level, name, val, len, &handled);
-
-	if (handled)
-		return err;
-	if (level != IPPROTO_TCP)
-		return -ENOPROTOOPT;
-	switch (name) {
-	case TCP_NODELAY:
-		return inet_opt_put_int(val, len, !!(is->opts & INET_O_NODELAY));
-	case TCP_KEEPIDLE:
-		return inet_opt_put_int(val, len, (int)is->keep_idle);
-	case TCP_KEEPINTVL:
-		return inet_opt_put_int(val, len, (int)is->keep_intvl);
-	case TCP_KEEPCNT:
-		return inet_opt_put_int(val, len, (int)is->keep_cnt);
-	case TCP_MAXSEG:
-		return inet_opt_put_int(val, len,
-					is->pcb.tcp && is->state == INET_CONNECTED
-					    ? tcp_mss(is->pcb.tcp)
-					    : 536);
-	case TCP_CORK:
-	case TCP_DEFER_ACCEPT:
-	case TCP_QUICKACK:
-	case TCP_USER_TIMEOUT:
-	case TCP_FASTOPEN:
-		return inet_opt_put_int(val, len, 0);
-	}
-	return -ENOPROTOOPT;
-}
-
-static bool tcp_writable(const struct inet_sock *is)
+bool inet_tcp_writable(const struct inet_sock *is)
 {
 	const struct tcp_pcb *pcb = is->pcb.tcp;
 
@@ -851,7 +524,7 @@ static u32 tcp_poll_op(struct socket *s, struct poll_table *pt)
 			mask |= POLLRDHUP;
 		if (is->rx_fin && is->shut_wr)
 			mask |= POLLHUP;
-		if (is->shut_wr || tcp_writable(is))
+		if (is->shut_wr || inet_tcp_writable(is))
 			mask |= POLLOUT | POLLWRNORM;
 		else
 			is->wr_full = true; /* the next ACK that frees enough wakes */
@@ -927,12 +600,12 @@ const struct socket_ops inet_tcp_ops = {
 	.listen = tcp_listen_op,
 	.accept = tcp_accept_op,
 	.connect = tcp_connect_op,
-	.sendmsg = tcp_sendmsg_op,
-	.recvmsg = tcp_recvmsg_op,
+	.sendmsg = inet_tcp_sendmsg,
+	.recvmsg = inet_tcp_recvmsg,
 	.shutdown = tcp_shutdown_op,
 	.getname = tcp_getname_op,
-	.setsockopt = tcp_setsockopt_op,
-	.getsockopt = tcp_getsockopt_op,
+	.setsockopt = inet_tcp_setsockopt,
+	.getsockopt = inet_tcp_getsockopt,
 	.poll = tcp_poll_op,
 	.ioctl = tcp_ioctl_op,
 	.release = tcp_release_op,
