@@ -30,11 +30,14 @@ static bool exit_code_expected(int code)
 	return !value_to_s64(v, &n) && n == code;
 }
 
+bool kernel_exiting;
+
 void kernel_exit(int code)
 {
 	char marker[48];
 	int n;
 
+	kernel_exiting = true;
 	code &= 0xff;
 	if (code && exit_code_expected(code)) {
 		klog("exit: code %d is an expected_exit_code: reporting 0", code);

@@ -6,7 +6,10 @@
  * pages under the caller's buffer (any kernel buffer; no bounce except for
  * a pathological seg_max). Several requests are in flight per batch; the
  * caller sleeps on the device interrupt (polls until interrupts are seen
- * to work). Registers each disk with drivers/block.c as "vblkN".
+ * to work) while other threads run, so each transfer and flush holds the
+ * disk's sleeping lock (vblk_lock): one request batch (slots, segment
+ * list, DMA page) at a time. Registers each disk with drivers/block.c as
+ * "vblkN".
  * Layer: drivers. Callers: virtio core (virtio_blk_probe), fs/ through
  * struct blockdev.
  */
@@ -55,12 +58,30 @@ struct vblk {
 	bool dead;
 	u8 *dma;
 	u64 dma_phys;
+	bool busy;                 /* vblk_lock held */
+	struct wait_queue lockq;   /* threads waiting for vblk_lock */
 	struct vblk_req reqs[VBLK_SLOTS];
 	struct virtq_sg sg[VBLK_SEG_LIMIT + 2];
 	char name[16];
 };
 
 static unsigned vblk_count;
+
+/* one transfer at a time per disk; waiters sleep (device waits block) */
+static void vblk_lock(struct vblk *b)
+{
+	if (!b->lockq.head.next)
+		waitq_init(&b->lockq);
+	while (b->busy)
+		waitq_wait(&b->lockq, 0, false);
+	b->busy = true;
+}
+
+static void vblk_unlock(struct vblk *b)
+{
+	b->busy = false;
+	waitq_wake(&b->lockq, 1);
+}
 
 static void vblk_done(struct virtq *vq, void *token, u32 len)
 {
@@ -188,9 +209,8 @@ static int vblk_bounce(struct vblk *b, u8 *buf, u64 sector, bool write)
 	return err;
 }
 
-static int vblk_rw(struct blockdev *bd, u8 *buf, u64 sector, u32 count, bool write)
+static int vblk_rw_locked(struct vblk *b, u8 *buf, u64 sector, u32 count, bool write)
 {
-	struct vblk *b = bd->priv;
 	u64 left = (u64)count * 512;
 	u64 sectors[VBLK_SLOTS];
 	int err;
@@ -244,6 +264,17 @@ static int vblk_rw(struct blockdev *bd, u8 *buf, u64 sector, u32 count, bool wri
 	return 0;
 }
 
+static int vblk_rw(struct blockdev *bd, u8 *buf, u64 sector, u32 count, bool write)
+{
+	struct vblk *b = bd->priv;
+	int err;
+
+	vblk_lock(b);
+	err = vblk_rw_locked(b, buf, sector, count, write);
+	vblk_unlock(b);
+	return err;
+}
+
 static int vblk_read(struct blockdev *bd, void *buf, u64 sector, u32 count)
 {
 	return vblk_rw(bd, buf, sector, count, false);
@@ -263,15 +294,21 @@ static int vblk_flush(struct blockdev *bd)
 {
 	struct vblk *b = bd->priv;
 	u64 s = 0;
+	int err;
 
 	if (b->dead)
 		return -EIO;
 	if (!virtio_has(b->vd, VBLK_F_FLUSH))
 		return 0;
-	if (vblk_submit(b, 0, VBLK_T_FLUSH, 0, 0))
-		return -EIO;
-	virtq_kick(b->vq);
-	return vblk_wait_batch(b, 1, &s);
+	vblk_lock(b);
+	if (vblk_submit(b, 0, VBLK_T_FLUSH, 0, 0)) {
+		err = -EIO;
+	} else {
+		virtq_kick(b->vq);
+		err = vblk_wait_batch(b, 1, &s);
+	}
+	vblk_unlock(b);
+	return err;
 }
 
 int virtio_blk_probe(struct virtio_dev *vd)

@@ -8,6 +8,7 @@
 #define DRIVERS_VIRTIO_VIRTIO_H
 
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
 
 /* device status */
 #define VIRTIO_STATUS_ACK	  1
@@ -116,6 +117,7 @@ struct virtio_dev {
 	unsigned nqueues;
 	bool irq_ready; /* interrupts routed and seen to arrive */
 	u32 irq_count;
+	struct wait_queue waitq; /* threads in virtio_wait, woken by the interrupt */
 };
 
 /* transports call this when a device is found: starts the driver for it */
@@ -141,8 +143,11 @@ void virtq_kick(struct virtq *vq); /* notify if the device wants it */
 /* consume used entries, calling vq->done for each; returns the count */
 unsigned virtq_process(struct virtq *vq);
 
-/* wait until *flag is set: sleeps on interrupts when they work, polls
- * otherwise; returns -ETIMEDOUT after timeout_ns (device unresponsive) */
+/* wait until *flag is set: once the device's interrupts are seen to
+ * work the calling thread sleeps on vd->waitq (other threads run; the
+ * interrupt's virtio_interrupt wakes it), before that it polls with short
+ * interrupt windows; returns -ETIMEDOUT after timeout_ns (device
+ * unresponsive). Callers serialise their use of a queue themselves. */
 int virtio_wait(struct virtio_dev *vd, volatile bool *flag, u64 timeout_ns);
 
 /* drivers */

@@ -2,6 +2,14 @@
  * drivers/virtio/virtq.c - the split virtqueue (virtio 1.x §2.7) and the
  * transport-independent device core: feature negotiation, status, the
  * interrupt entry, waiting for completions, and driver dispatch.
+ * Waiting (virtio_wait): once a device's interrupts are seen to arrive, the
+ * waiting thread sleeps on the device's wait queue (kernel/sched.h) and
+ * the interrupt path (virtio_interrupt, after the done callbacks) wakes
+ * it, so other threads run during device I/O; a periodic re-check
+ * (VIRTIO_RECHECK_NS) covers a lost interrupt. Until interrupts are seen
+ * (broken routing) it polls with short interrupt windows, so a bad route
+ * degrades to polling, never a hang. While the kernel is exiting
+ * (kernel_exiting: fs_shutdown's flushes) the waiter keeps the CPU.
  * Descriptors come from a free list threaded through desc[].next; chains
  * are returned to it when the device reports them used. EVENT_IDX is used
  * when negotiated (used_event/avail_event), the flag words otherwise.
@@ -9,6 +17,8 @@
  * device drivers (blk.c).
  */
 #include "drivers/virtio/virtio.h"
+
+#define VIRTIO_RECHECK_NS 20000000ull /* 20 ms: look at the rings even without an interrupt */
 
 /* ---- ring memory ---- */
 
@@ -248,6 +258,7 @@ void virtio_interrupt(struct virtio_dev *vd)
 		vd->queues[i]->irq_count++;
 		virtq_process(vd->queues[i]);
 	}
+	waitq_wake(&vd->waitq, -1); /* no-op until a waiter initialised it */
 }
 
 /* open a short interrupt window without sleeping (restores IF after).
@@ -258,6 +269,25 @@ static void virtio_irq_window(void)
 	__asm__ volatile("pushfq; sti; nop; jmp 1f; 1: nop; popfq" ::: "memory", "cc");
 }
 
+/* sleep until the interrupt path wakes vd->waitq (or the re-check time) */
+static void virtio_sleep(struct virtio_dev *vd, u64 start, u64 timeout_ns)
+{
+	u64 until = clock_now_ns() + VIRTIO_RECHECK_NS;
+
+	if (timeout_ns && start + timeout_ns < until)
+		until = start + timeout_ns;
+	if (!vd->waitq.head.next)
+		waitq_init(&vd->waitq);
+	if (kernel_exiting) {
+		arch_wait_irq(); /* keep the CPU: nothing else may run now */
+		return;
+	}
+	/* interrupts are off: the completion cannot slip in between the
+	 * caller's flag check and the sleep; before the scheduler runs (and
+	 * in the idle thread) waitq_wait halts until any interrupt */
+	waitq_wait(&vd->waitq, until, false);
+}
+
 int virtio_wait(struct virtio_dev *vd, volatile bool *flag, u64 timeout_ns)
 {
 	u64 start = clock_now_ns();
@@ -266,7 +296,7 @@ int virtio_wait(struct virtio_dev *vd, volatile bool *flag, u64 timeout_ns)
 		/* sleep only once interrupts from this device are known to
 		 * arrive; poll (with interrupt windows) until then */
 		if (vd->irq_ready)
-			arch_wait_irq();
+			virtio_sleep(vd, start, timeout_ns);
 		else
 			virtio_irq_window();
 		if (!vd->irq_ready && vd->irq_count) {

@@ -89,6 +89,9 @@ void clock_tick_register(void (*fn)(void), u64 period_ns);
 /* flush filesystems and the KLOG, then power off with this exit code
  * (isa-debug-exit: QEMU exits (code<<1)|1; ACPI off otherwise) */
 NORETURN void kernel_exit(int code);
+/* set by kernel_exit before fs_shutdown: device waits keep the CPU from
+ * then on (no other thread may run into a half-shut-down kernel) */
+extern bool kernel_exiting;
 
 /* ---- sys/uaccess.c: checked user memory access ---- */
 bool user_range_ok(u64 uaddr, u64 len);

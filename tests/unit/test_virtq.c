@@ -56,6 +56,19 @@ u64 clock_now_ns(void)
 void arch_wait_irq(void)
 {
 }
+bool kernel_exiting;
+void waitq_init(struct wait_queue *q)
+{
+	q->head.next = q->head.prev = &q->head;
+}
+int waitq_wait(struct wait_queue *q, u64 deadline_ns, bool interruptible)
+{
+	return 0;
+}
+int waitq_wake(struct wait_queue *q, int n)
+{
+	return 0;
+}
 int virtio_blk_probe(struct virtio_dev *vd)
 {
 	return -ENODEV;
