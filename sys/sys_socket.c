@@ -641,14 +641,13 @@ static long do_getname(u64 fd, u64 uaddr, u64 ulenp, bool peer)
 	s = sock_get((int)fd, &f, &err);
 	if (!s)
 		return err;
-	err = addrlen_in(ulenp, &ulen);
-	if (err)
-		goto out;
+	/* as Linux: the name first (ENOTCONN), then the user's length */
 	memset(addr, 0, sizeof(addr));
 	err = s->ops->getname ? s->ops->getname(s, addr, &klen, peer) : -EOPNOTSUPP;
 	if (!err)
+		err = addrlen_in(ulenp, &ulen);
+	if (!err)
 		err = addr_out(addr, MIN(klen, (u32)SOCK_ADDR_MAX), uaddr, ulen, ulenp);
-out:
 	file_put(f);
 	return err;
 }
