@@ -14,15 +14,16 @@ VDSO_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdlib -nostdinc \
 	-fno-stack-protector -fno-builtin -fcf-protection=none -fasynchronous-unwind-tables \
 	-mno-sse -mno-mmx -mno-avx -Iinclude -I.
 VDSO_LDFLAGS := -shared -nostdlib -soname=linux-vdso.so.1 --hash-style=both --eh-frame-hdr \
-	-z max-page-size=4096 -z noexecstack -z noseparate-code --no-undefined -Bsymbolic \
+	-z max-page-size=4096 -z noexecstack -z noseparate-code -z now --no-undefined -Bsymbolic \
 	--build-id=sha1
 
-$(VDSO_OUT)/vdso.o: $(VDSO_DIR)/user/vdso.c $(VDSO_DIR)/vvar.h include/types.h | $(DEPS_STAMP)
+$(VDSO_OUT)/vdso.o: $(VDSO_DIR)/user/vdso.c $(VDSO_DIR)/vvar.h include/types.h $(VDSO_DIR)/build.mk \
+	| $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)$(KCC) $(VDSO_CFLAGS) -c $< -o $@
 
 # vdso.dbg.so keeps the debug information (for gdb: add-symbol-file)
-$(VDSO_OUT)/vdso.dbg.so: $(VDSO_OUT)/vdso.o $(VDSO_DIR)/user/vdso.lds
+$(VDSO_OUT)/vdso.dbg.so: $(VDSO_OUT)/vdso.o $(VDSO_DIR)/user/vdso.lds $(VDSO_DIR)/build.mk
 	$(Q)ld $(VDSO_LDFLAGS) -T $(VDSO_DIR)/user/vdso.lds -o $@ $<
 
 $(VDSO_OUT)/vdso.so: $(VDSO_OUT)/vdso.dbg.so $(VDSO_DIR)/check-vdso.sh
