@@ -353,6 +353,8 @@ int vnode_stat(const struct vnode *vn, struct kstat *st)
 		tfs_time(vn->tfs, sym_atime, &st->st_atime_sec, &st->st_atime_nsec);
 		st->st_ctime_sec = st->st_mtime_sec;
 		st->st_ctime_nsec = st->st_mtime_nsec;
+	} else { /* /dev, /proc, /sys: since the mount, like a fresh devtmpfs */
+		st->st_mtime_sec = st->st_atime_sec = st->st_ctime_sec = mount_sec;
 	}
 	return 0;
 }
