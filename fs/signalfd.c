@@ -146,10 +146,10 @@ static void signalfd_close(struct file *f)
 }
 
 static const struct file_ops signalfd_ops = {
-	.read = signalfd_read,
-	.close = signalfd_close,
-	.poll = signalfd_poll,
-	.stat = signalfd_stat,
+    .read = signalfd_read,
+    .close = signalfd_close,
+    .poll = signalfd_poll,
+    .stat = signalfd_stat,
 };
 
 static long do_signalfd4(int fd, u64 umask, u64 size, u64 flags)

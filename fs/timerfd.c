@@ -24,18 +24,18 @@
 #define CLOCK_REALTIME_ALARM 8
 #define CLOCK_BOOTTIME_ALARM 9
 
-#define TFD_TIMER_ABSTIME	 1
+#define TFD_TIMER_ABSTIME	1
 #define TFD_TIMER_CANCEL_ON_SET 2
-#define TFD_CLOEXEC		 O_CLOEXEC
-#define TFD_NONBLOCK		 O_NONBLOCK
+#define TFD_CLOEXEC		O_CLOEXEC
+#define TFD_NONBLOCK		O_NONBLOCK
 
 struct timerfd {
 	bool realtime;
-	bool active;   /* a value is set (an expired interval timer stays active) */
-	bool expired;  /* the callback ran and the interval was not forwarded yet */
-	u64 next_ns;   /* monotonic time of the next (or just passed) expiry */
+	bool active;  /* a value is set (an expired interval timer stays active) */
+	bool expired; /* the callback ran and the interval was not forwarded yet */
+	u64 next_ns;  /* monotonic time of the next (or just passed) expiry */
 	u64 interval_ns;
-	u64 ticks;     /* expirations not read yet */
+	u64 ticks; /* expirations not read yet */
 	struct ktimer kt;
 	struct poll_head rd;
 };
@@ -115,10 +115,10 @@ static void timerfd_close(struct file *f)
 }
 
 static const struct file_ops timerfd_ops = {
-	.read = timerfd_read,
-	.close = timerfd_close,
-	.poll = timerfd_poll,
-	.stat = timerfd_stat,
+    .read = timerfd_read,
+    .close = timerfd_close,
+    .poll = timerfd_poll,
+    .stat = timerfd_stat,
 };
 
 long sys_timerfd_create(SYS_ARGS)

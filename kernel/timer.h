@@ -37,7 +37,7 @@ unsigned ktimer_armed_count(void);
 
 /* ---- helpers for the timer syscalls (timerfd, POSIX timers, itimers) ---- */
 #define KTIMER_NS_MAX (1ull << 62) /* ~146 years: "never" for practical purposes */
-struct ktimer_spec {   /* struct itimerspec: interval, then value */
+struct ktimer_spec {		   /* struct itimerspec: interval, then value */
 	s64 interval_sec, interval_nsec;
 	s64 value_sec, value_nsec;
 };

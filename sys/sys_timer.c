@@ -60,19 +60,19 @@
 enum pt_clock { PT_MONO, PT_PROC_CPU, PT_THREAD_CPU };
 
 struct ptimer {
-	int id;         /* POSIX timer id, -1 for the itimers */
+	int id; /* POSIX timer id, -1 for the itimers */
 	enum pt_clock clock;
-	bool realtime;  /* CLOCK_REALTIME: absolute times convert through the base */
-	int notify;     /* SIGEV_* (THREAD_ID as SIGEV_THREAD_ID) */
+	bool realtime; /* CLOCK_REALTIME: absolute times convert through the base */
+	int notify;    /* SIGEV_* (THREAD_ID as SIGEV_THREAD_ID) */
 	int signo;
-	int tid;        /* SIGEV_THREAD_ID target; PT_THREAD_CPU: the thread timed */
+	int tid; /* SIGEV_THREAD_ID target; PT_THREAD_CPU: the thread timed */
 	u64 sigval;
-	bool active;    /* a value is set */
-	bool waiting;   /* fired, signal queued: re-armed when it is dequeued */
-	u64 next;       /* next expiry on the timer's clock (monotonic or CPU ns) */
+	bool active;  /* a value is set */
+	bool waiting; /* fired, signal queued: re-armed when it is dequeued */
+	u64 next;     /* next expiry on the timer's clock (monotonic or CPU ns) */
 	u64 interval;
-	u32 gen;        /* bumped by settime/delete: stale queued signals */
-	s64 overrun;    /* periods missed since the queued signal */
+	u32 gen;	  /* bumped by settime/delete: stale queued signals */
+	s64 overrun;	  /* periods missed since the queued signal */
 	s32 overrun_last; /* timer_getoverrun: of the last dequeued signal */
 	struct ktimer kt;
 };
@@ -135,7 +135,7 @@ static void pt_disarm(struct ptimer *p)
 static void pt_fire(struct ktimer *kt, u64 now_ns)
 {
 	struct ptimer *p = kt->arg;
-	struct sig_info_k ik = { 0 };
+	struct sig_info_k ik = {0};
 	struct thread *target = NULL;
 	u64 now = p->clock == PT_MONO ? now_ns : pt_now(p);
 	int r = 0;
@@ -447,7 +447,7 @@ struct itimerval_abi {
 
 static struct ptimer *itimer_get(int which)
 {
-	static const int sigs[3] = { SIGALRM, SIGVTALRM, SIGPROF };
+	static const int sigs[3] = {SIGALRM, SIGVTALRM, SIGPROF};
 
 	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return NULL;
@@ -536,12 +536,12 @@ long sys_pause(SYS_ARGS)
 
 /* ---- scheduling policy: every thread is SCHED_OTHER, priority 0 ---- */
 
-#define SCHED_OTHER	     0
-#define SCHED_FIFO	     1
-#define SCHED_RR	     2
-#define SCHED_BATCH	     3
-#define SCHED_IDLE	     5
-#define SCHED_DEADLINE	     6
+#define SCHED_OTHER	    0
+#define SCHED_FIFO	    1
+#define SCHED_RR	    2
+#define SCHED_BATCH	    3
+#define SCHED_IDLE	    5
+#define SCHED_DEADLINE	    6
 #define SCHED_RESET_ON_FORK 0x40000000
 
 static long sched_who(u64 pid)
