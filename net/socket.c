@@ -166,14 +166,16 @@ static s64 socket_file_io(struct socket *s, struct sock_msg *m, bool write)
 
 static s64 socket_rw_user(struct file *f, const struct file_iov *iov, int cnt, bool write)
 {
+	struct sock_iov small[8], *v = small; /* read/write: no allocation */
 	struct sock_msg m;
-	struct sock_iov *v;
 	u64 total = 0;
 	s64 r;
 
-	v = kmalloc((size_t)(cnt ? cnt : 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
+	if (cnt > (int)ARRAY_SIZE(small)) {
+		v = kmalloc((size_t)cnt * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
 	for (int i = 0; i < cnt; i++) {
 		u64 len = MIN(iov[i].len, MAX_RW_COUNT - total);
 
@@ -185,7 +187,8 @@ static s64 socket_rw_user(struct file *f, const struct file_iov *iov, int cnt, b
 	m.iov = v;
 	m.iovlen = cnt;
 	r = socket_file_io(f->priv, &m, write);
-	kfree(v);
+	if (v != small)
+		kfree(v);
 	return r;
 }
 
