@@ -12,7 +12,8 @@
  * entries work (emulated) while reading that page faults.
  * Modes: no argument = the checks; "loop N" = N calls each of libc
  * clock_gettime/gettimeofday/time (the suite traces it for syscalls);
- * "addr" prints the vDSO address (ASLR checks).
+ * "addr" prints the vDSO address (ASLR checks); "vsyscall-bad" jumps into
+ * the vsyscall page off its entries (must end with SIGSEGV).
  * Built static (musl, glibc) and dynamic (glibc, musl) by build.mk; runs
  * natively on Linux (where the assertions hold) and under monos.
  */
@@ -537,6 +538,11 @@ int main(int argc, char **argv)
 	on_monos = uname(&u) == 0 && strstr(u.release, "monos") != NULL;
 	if (argc > 2 && !strcmp(argv[1], "loop"))
 		return loop_mode(atol(argv[2]));
+	if (argc > 1 && !strcmp(argv[1], "vsyscall-bad")) {
+		/* not one of the three entries: SIGSEGV (exit 139), as Linux */
+		((void (*)(void))gt_ptr(0xffffffffff600100UL))();
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "addr")) {
 		printf("vdso %#lx\n", (unsigned long)ehdr);
 		return ehdr ? 0 : 1;
