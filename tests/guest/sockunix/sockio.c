@@ -138,6 +138,53 @@ static void test_poll(void)
 	close(ep);
 }
 
+/* a listener is readable while connections wait; a full datagram queue
+ * makes a non-blocking send EAGAIN until the receiver reads */
+static void test_listener_and_full_dgram(void)
+{
+	struct sockaddr_un a;
+	socklen_t alen = abstract_addr(&a, "monos-sockio-listen");
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0), c, ep, n, sent = 0, sv[2];
+	struct pollfd pf = { l, POLLIN, 0 };
+	struct epoll_event ev = { EPOLLIN | EPOLLET, { .u32 = 1 } }, out[2];
+	char buf[64] = { 0 };
+
+	bind(l, (struct sockaddr *)&a, alen);
+	listen(l, 8);
+	CHECK_RET("listener_poll_idle", poll(&pf, 1, 0), 0);
+	ep = epoll_create1(0);
+	epoll_ctl(ep, EPOLL_CTL_ADD, l, &ev);
+	c = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(c, (struct sockaddr *)&a, alen);
+	CHECK("listener_poll_pending", poll(&pf, 1, 0) == 1 && pf.revents == POLLIN,
+	      "revents %#x", pf.revents);
+	CHECK_RET("listener_epoll_et_edge", epoll_wait(ep, out, 2, 0), 1);
+	CHECK_RET("listener_epoll_et_once", epoll_wait(ep, out, 2, 0), 0);
+	n = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	CHECK("listener_accept_after_poll", n >= 0, "accept %d (%s)", n, strerror(errno));
+	CHECK_RET("listener_poll_drained", poll(&pf, 1, 0), 0);
+	close(n);
+	close(c);
+	close(ep);
+	close(l);
+
+	socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv);
+	while (sent < 100000 && send(sv[0], buf, sizeof(buf), 0) == (ssize_t)sizeof(buf))
+		sent++;
+	CHECK("dgram_queue_full_eagain", errno == EAGAIN && sent > 10 && sent < 100000,
+	      "%d sent, then %s", sent, strerror(errno));
+	pf = (struct pollfd){ sv[0], POLLOUT, 0 };
+	CHECK_RET("dgram_full_not_writable", poll(&pf, 1, 0), 0);
+	for (int i = 0; i < sent; i++)
+		if (recv(sv[1], buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+			break;
+	CHECK("dgram_writable_after_drain", poll(&pf, 1, 0) == 1 && pf.revents == POLLOUT,
+	      "revents %#x", pf.revents);
+	CHECK_RET("dgram_send_after_drain", send(sv[0], buf, sizeof(buf), 0), (long)sizeof(buf));
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* ---- EPIPE / SIGPIPE, signals, timeouts ---- */
 
 static volatile int sigpipes, sigusr;
@@ -422,6 +469,7 @@ int main(void)
 	gt_init();
 	signal(SIGPIPE, SIG_IGN);
 	test_poll();
+	test_listener_and_full_dgram();
 	test_pipe_signals();
 	test_scm_rights();
 	test_sendfile();
