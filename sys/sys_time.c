@@ -3,6 +3,10 @@
  * gettimeofday, time, nanosleep, clock_nanosleep. Monotonic clocks count
  * from kernel entry; realtime is the RTC/kvmclock wall time at boot plus
  * that. Sleeping arms the one-shot timer and halts (kernel/time.c).
+ * The vDSO (arch/x86_64/vdso/user/vdso.c) answers clock_gettime,
+ * gettimeofday, time and clock_getres in user mode with the same clocks,
+ * conversions and resolutions: a change here must be made there too (the
+ * guest test tests/guest/vdso compares both).
  */
 #include "kernel/kernel.h"
 #include "kernel/time.h"
