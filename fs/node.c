@@ -418,7 +418,10 @@ s64 vnode_readlink(const struct vnode *vn, char *buf, size_t size)
 
 		if (!f)
 			return -ENOENT;
-		r = vnode_path(&f->vn, &f->parent, buf, size);
+		if (f->vn.kind == VN_NONE) /* socket:[ino], pipe:[ino], anon_inode:[...] */
+			r = proc_fd_link(f, buf, size);
+		else
+			r = vnode_path(&f->vn, &f->parent, buf, size);
 		file_put(f);
 		return r;
 	}

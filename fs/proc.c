@@ -1,7 +1,7 @@
 /*
  * fs/proc.c - the synthetic /proc and /sys files beyond /proc/self/{exe,cwd,
  * fd} (those stay in fs/node.c): /proc/self/{maps,stat,status,statm,comm,
- * cmdline,environ,auxv,mounts,mountinfo,task/<tid>/{comm,stat,status}},
+ * cmdline,environ,auxv,mounts,mountinfo,cgroup,task/<tid>/{comm,stat,status}},
  * /proc/{meminfo,cpuinfo,stat,uptime,loadavg,version,mounts},
  * /proc/sys/kernel/{random/uuid,random/boot_id,pid_max,osrelease,ostype,
  * hostname}, /proc/sys/vm/{overcommit_memory,max_map_count},
@@ -63,6 +63,7 @@ enum proc_node_id {
 	PN_AUXV,
 	PN_MOUNTS,
 	PN_MOUNTINFO,
+	PN_CGROUP,
 	PN_TASK,
 	/* /proc/self/task/<tid> (the tid is in the vnode) */
 	PN_TID,
@@ -89,6 +90,7 @@ enum proc_node_id {
 #define PP_PROC 0xfd /* VN_PROC_DIR */
 #define PP_SELF 0xfe /* VN_PROC_SELF */
 #define PP_ROOT 0xff /* the rootfs root */
+_Static_assert(PN_COUNT < PP_PROC, "node ids fit in 8 bits below the parent ids");
 
 enum proc_type { PT_DIR, PT_FILE, PT_LINK };
 
@@ -137,6 +139,8 @@ static const struct proc_ent proc_table[PN_COUNT] = {
     [PN_AUXV] = {"auxv", PP_SELF, PT_FILE, 0400, render_auxv, NULL},
     [PN_MOUNTS] = {"mounts", PP_SELF, PT_FILE, 0444, render_mounts, NULL},
     [PN_MOUNTINFO] = {"mountinfo", PP_SELF, PT_FILE, 0444, render_mountinfo, NULL},
+    /* cgroup v2, the root group (no controllers: no limits to discover) */
+    [PN_CGROUP] = {"cgroup", PP_SELF, PT_FILE, 0444, render_text, "0::/\n"},
     [PN_TASK] = {"task", PP_SELF, PT_DIR, 0555, NULL, NULL},
     [PN_TID] = {NULL, PN_TASK, PT_DIR, 0555, NULL, NULL},
     [PN_TID_COMM] = {"comm", PN_TID, PT_FILE, 0644, render_comm, NULL},
@@ -547,6 +551,22 @@ const struct file_ops proc_file_ops = {
     .lseek = proc_lseek,
     .close = proc_close,
 };
+
+s64 proc_fd_link(struct file *f, char *buf, size_t size)
+{
+	struct kstat st;
+	int n;
+
+	if (vfs_stat_file(f, &st))
+		memset(&st, 0, sizeof(st));
+	if ((st.st_mode & S_IFMT) == S_IFSOCK)
+		n = fmt_snprintf(buf, size, "socket:[%lu]", (unsigned long)st.st_ino);
+	else if ((st.st_mode & S_IFMT) == S_IFIFO)
+		n = fmt_snprintf(buf, size, "pipe:[%lu]", (unsigned long)st.st_ino);
+	else /* eventfd, epoll, timerfd, signalfd: their kind is not known here */
+		n = fmt_snprintf(buf, size, "anon_inode:[%lu]", (unsigned long)st.st_ino);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
+}
 
 /* ---- names of file mappings ---- */
 

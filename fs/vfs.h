@@ -267,6 +267,9 @@ int proc_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		struct vnode *child);
 struct vnode proc_parent(const struct vnode *dir);
 struct vnode proc_sys_root(void); /* /sys */
+/* /proc/self/fd/N of a file without a node: "socket:[ino]", "pipe:[ino]",
+ * "anon_inode:[...]" as Linux */
+s64 proc_fd_link(struct file *f, char *buf, size_t size);
 /* open: the file's contents are rendered into a kernel buffer now */
 extern const struct file_ops proc_file_ops;
 int proc_open(struct file *f, int flags);
