@@ -7,7 +7,8 @@
  * match what the program got; task/<tid> lists each thread; meminfo,
  * cpuinfo, /proc/stat, uptime, random/uuid, boot_id and
  * /sys/devices/system/cpu/online have their formats; getdents64 lists the
- * directories; statfs, times, getrusage, umask work. "proc tz" prints a
+ * directories; /proc/self/fd links of pipes and sockets read pipe:[N] and
+ * socket:[N]; statfs, times, getrusage, umask work. "proc tz" prints a
  * fixed timestamp in local time instead (the suite compares it with the
  * host). Prints ok/FAIL lines (gtest.h); runs natively on Linux as well.
  * Layer: guest test program (static musl/glibc, dynamic glibc PIE), used
@@ -25,6 +26,7 @@
 #include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -601,7 +603,7 @@ static void test_dirs(void)
 {
 	static const char *const proc[] = {"self", "meminfo", "cpuinfo", "stat", "sys", NULL};
 	static const char *const self[] = {"exe", "fd", "maps", "status", "stat", "comm",
-					   "cmdline", "environ", "auxv", "task", NULL};
+					   "cmdline", "environ", "auxv", "task", "cgroup", NULL};
 	static const char *const cpu[] = {"online", "possible", NULL};
 	char miss[256];
 	struct stat st;
@@ -624,6 +626,27 @@ static void test_dirs(void)
 		      ok;
 	      }),
 	      "reread after lseek differs");
+	{
+		int p[2] = {-1, -1}, sv[2] = {-1, -1};
+		char l1[64] = "", l2[64] = "", path[64];
+		ssize_t n1 = -1, n2 = -1;
+
+		if (pipe(p) == 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+			n1 = readlink(path, l1, sizeof(l1) - 1);
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", sv[0]);
+			n2 = readlink(path, l2, sizeof(l2) - 1);
+		}
+		l1[n1 > 0 ? n1 : 0] = 0;
+		l2[n2 > 0 ? n2 : 0] = 0;
+		CHECK("fd-link-pipe-socket", !strncmp(l1, "pipe:[", 6) && l1[n1 - 1] == ']' &&
+						 !strncmp(l2, "socket:[", 8) && l2[n2 - 1] == ']',
+		      "pipe '%s' socket '%s'", l1, l2);
+		close(p[0]);
+		close(p[1]);
+		close(sv[0]);
+		close(sv[1]);
+	}
 	CHECK("statfs", statfs("/", &sf) == 0 && sf.f_bsize > 0 && sf.f_blocks > 0,
 	      "errno %d bsize %ld blocks %lu", errno, (long)sf.f_bsize,
 	      (unsigned long)sf.f_blocks);
