@@ -78,6 +78,7 @@ struct ptimer {
 };
 
 static struct ptimer *ptimers[PTIMER_MAX];
+static u32 pt_gen_next; /* generations are global: a reused id never matches */
 static struct ptimer itimers[3];
 static bool itimers_ready;
 
@@ -127,7 +128,7 @@ static void pt_disarm(struct ptimer *p)
 	p->active = false;
 	p->waiting = false;
 	p->overrun = 0;
-	p->gen++;
+	p->gen = ++pt_gen_next;
 }
 
 /* ---- expiry ---- */
@@ -249,6 +250,7 @@ static void pt_init(struct ptimer *p, int id)
 {
 	memset(p, 0, sizeof(*p));
 	p->id = id;
+	p->gen = ++pt_gen_next;
 	ktimer_init(&p->kt, pt_fire, p);
 }
 
