@@ -68,30 +68,35 @@ static inline u64 vdso_rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/* 1: a realtime clock, 0: a monotonic one, -1: not served here */
+static inline int vdso_clock_kind(long clk)
+{
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:
+		return 1;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* clock ns of a served clock into *ns: 0, or -1 when the syscall must answer
  * (inlined into each entry: one call and return less per reading) */
 static inline __attribute__((always_inline)) int vdso_read_ns(long clk, u64 *ns)
 {
 	const struct vdso_data *d = &vvar_data;
-	bool realtime;
+	int realtime = vdso_clock_kind(clk);
 	u32 seq;
 	u64 v;
 
-	switch (clk) {
-	case CLOCK_REALTIME:
-	case CLOCK_REALTIME_COARSE:
-	case CLOCK_TAI:
-		realtime = true;
-		break;
-	case CLOCK_MONOTONIC:
-	case CLOCK_MONOTONIC_RAW:
-	case CLOCK_MONOTONIC_COARSE:
-	case CLOCK_BOOTTIME:
-		realtime = false;
-		break;
-	default:
+	if (realtime < 0)
 		return -1;
-	}
 	for (;;) {
 		seq = READ_ONCE(d->seq);
 		barrier();
@@ -185,10 +190,8 @@ int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
 int __vdso_clock_getres(long clk, struct vdso_timespec *res);
 int __vdso_clock_getres(long clk, struct vdso_timespec *res)
 {
-	u64 ns;
-
 	/* the same clocks as clock_gettime; the kernel's answer otherwise */
-	if (vdso_read_ns(clk, &ns))
+	if (vdso_clock_kind(clk) < 0 || READ_ONCE(vvar_data.clock_mode) != VDSO_CLOCK_TSC)
 		return (int)vdso_syscall3(NR_clock_getres, clk, (long)res, 0);
 	if (res) {
 		res->tv_sec = 0;
