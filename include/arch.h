@@ -41,13 +41,42 @@ void arch_switch_stack(u64 *save_rsp, u64 new_rsp);
 /* prepare a fresh kernel stack (top = stack_top) so that switching to the
  * returned stack pointer runs fn(arg); fn must never return */
 u64 arch_prepare_stack(u64 stack_top, void (*fn)(void *), void *arg);
+/* atomic compare-and-exchange on a user word: 0 with *expected = the
+ * value found (exchanged when it matched), or -EFAULT */
+long arch_user_cmpxchg32(u64 uaddr, u32 *expected, u32 new_value);
+/* flush here and note the change for the other CPUs (arch_tlb_sync) */
 void arch_flush_tlb_page(u64 va);
 void arch_flush_tlb_all(void);
 NORETURN void arch_halt_forever(void);
 void arch_acpi_poweroff(void);  /* returns if it did not work */
 u64 arch_kernel_cr3(void);
-/* start the other CPUs the MADT lists (they halt for now); count online */
+/* start the other CPUs the MADT lists; they wait in hlt until the
+ * scheduler starts (sched_set_first -> arch_smp_start), count online */
 void arch_smp_init(void);
 unsigned arch_cpus_online(void);
+#define ARCH_MAX_CPUS 64
+unsigned arch_cpu_index(void);  /* 0 = boot CPU, 1.. = APs in start order */
+void arch_smp_start(void);      /* let the APs enter their idle threads */
+
+/*
+ * The big kernel lock (arch/x86_64/smp_lock.c). Kernel code runs with it
+ * held and interrupts off; the entry code takes it on every entry from
+ * user mode and for interrupts that hit a CPU with the lock free (idle),
+ * and drops it on the way back to user mode. Context switches keep it.
+ */
+void arch_bkl_lock(void);
+void arch_bkl_unlock(void);
+bool arch_bkl_held(void);       /* by this CPU */
+/* idle: drop the lock, sti; hlt; cli, take it again */
+void arch_idle_wait(void);
+/* reschedule IPI: the CPU enters the kernel (rearms its timer, sees
+ * need_resched and pending signals on its way back to user mode) */
+void arch_kick_cpu(unsigned idx);
+/* finish the TLB flushes arch_flush_tlb_page/all recorded: every other
+ * CPU running user code flushes and acknowledges before this returns */
+void arch_tlb_sync(void);
+/* a local TLB flush that is already consistent everywhere (spurious
+ * fault after another CPU changed a PTE) */
+void arch_flush_tlb_local(u64 va);
 
 #endif

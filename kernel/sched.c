@@ -1,20 +1,30 @@
 /*
- * sched.c - the scheduler (kernel layer): one run queue per CPU (FIFO,
- * round robin with a SCHED_QUANTUM_NS quantum), blocking with deadlines,
- * the idle thread (hlt: an idle VM costs the host ~nothing), preemption
- * on the way back to user mode, and wait queues on top of it.
+ * sched.c - the scheduler (kernel layer): one run queue shared by all
+ * CPUs (FIFO, round robin with a SCHED_QUANTUM_NS quantum, affinity
+ * masks), blocking with deadlines, an idle thread per CPU (hlt: an idle
+ * VM costs the host ~nothing), preemption on the way back to user mode,
+ * reschedule IPIs, and wait queues on top of it.
  *
- * Locking: kernel code runs with interrupts off (SYSCALL's FMASK clears
- * IF, all IDT entries are interrupt gates) and only the idle loop and
- * arch_wait_irq open a window, so on one vCPU interrupts-off is the
- * scheduler lock. struct sched_cpu is per CPU and carries the lock word
- * an SMP bring-up takes (run queue operations are confined to
- * rq_push/rq_pop/sched_wake for that). Only CPU 0 runs today.
+ * Locking: all kernel code runs under the big kernel lock with
+ * interrupts off (arch/x86_64/smp_lock.c: taken on every entry from user
+ * mode, kept across context switches, dropped on return to user mode and
+ * by the idle thread around hlt). So the run queue, thread states and
+ * wait queues need no lock of their own, and one shared queue costs
+ * nothing extra: every CPU takes the first ready thread its affinity
+ * allows (natural balancing; per-CPU queues pay off only once the big
+ * lock is split).
  *
- * Timers: every blocked thread with a deadline is a timer; the clock
- * (kernel/time.c clock_rearm) arms the one-shot LAPIC timer for the
- * earliest of them, the quantum end and the kernel tick. Called by
- * thread/futex/time code, sys/ and drivers (wait queues).
+ * Wakeups: a thread made ready kicks (IPI) an idle CPU allowed to run it,
+ * preferring the CPU it last ran on; with none idle, busy CPUs whose
+ * timer does not cover their quantum are kicked to arm it. A signal for a
+ * thread running on another CPU kicks that CPU (sched_interrupt), so the
+ * signal is delivered on its way back to user mode.
+ *
+ * Timers: each CPU arms its own one-shot timer (kernel/time.c
+ * clock_rearm) for the earliest of the deadlines of threads that blocked
+ * on it, its quantum end (when threads are ready) and the global kernel
+ * timers. Called by thread/futex/time code, sys/, drivers (wait queues),
+ * the arch timer/IPI handlers and smp.c (sched_ap_start).
  */
 #include "kernel/kernel.h"
 #include "kernel/thread.h"
@@ -23,49 +33,108 @@
 #include "arch.h"
 
 struct sched_cpu {
-	u32 lock;                  /* SMP: run queue spinlock (unused on one CPU) */
+	bool online;               /* runs the scheduler */
 	struct thread *idle;
-	struct thread *head, *tail; /* ready threads, FIFO */
-	unsigned nr_ready;
+	struct thread *curr;
 	u64 quantum_end_ns;
-	bool need_resched;
+	bool need_resched;         /* switch on the way back to user mode */
+	bool kicked;               /* a reschedule IPI is on its way */
+	bool quantum_armed;        /* its timer covers the quantum end */
 	struct thread *zombie;     /* dead thread whose stack is freed after the switch */
 	u64 switches;
 };
 
-static struct sched_cpu sched_cpus[1];
+static struct sched_cpu sched_cpus[ARCH_MAX_CPUS];
+static struct thread *rq_head, *rq_tail; /* ready threads, FIFO */
+static unsigned rq_len;
 static bool sched_on;
 static u64 dead_cpu_ns; /* CPU time of threads that exited */
 
 static struct sched_cpu *this_sched(void)
 {
-	return &sched_cpus[0];
+	return &sched_cpus[arch_cpu_index()];
 }
 
-static void rq_push(struct sched_cpu *c, struct thread *t)
+static bool allowed(const struct thread *t, unsigned cpu)
+{
+	return (t->affinity >> cpu) & 1;
+}
+
+static void rq_push(struct thread *t)
 {
 	t->state = THREAD_READY;
 	t->run_next = NULL;
-	if (c->tail)
-		c->tail->run_next = t;
+	if (rq_tail)
+		rq_tail->run_next = t;
 	else
-		c->head = t;
-	c->tail = t;
-	c->nr_ready++;
+		rq_head = t;
+	rq_tail = t;
+	rq_len++;
 }
 
-static struct thread *rq_pop(struct sched_cpu *c)
+/* the first ready thread this CPU may run */
+static struct thread *rq_pop(unsigned cpu)
 {
-	struct thread *t = c->head;
+	struct thread *t, *prev = NULL;
 
+	for (t = rq_head; t && !allowed(t, cpu); t = t->run_next)
+		prev = t;
 	if (!t)
 		return NULL;
-	c->head = t->run_next;
-	if (!c->head)
-		c->tail = NULL;
+	if (prev)
+		prev->run_next = t->run_next;
+	else
+		rq_head = t->run_next;
+	if (rq_tail == t)
+		rq_tail = prev;
 	t->run_next = NULL;
-	c->nr_ready--;
+	rq_len--;
 	return t;
+}
+
+static bool rq_has(unsigned cpu)
+{
+	for (struct thread *t = rq_head; t; t = t->run_next)
+		if (allowed(t, cpu))
+			return true;
+	return false;
+}
+
+u64 sched_online_mask(void)
+{
+	unsigned n = arch_cpus_online();
+
+	return n >= 64 ? ~0ULL : (1ULL << n) - 1;
+}
+
+/* t is ready: get a CPU to look at the run queue */
+static void kick_for(struct thread *t)
+{
+	unsigned me = arch_cpu_index(), n = arch_cpus_online();
+	int pick = -1;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct sched_cpu *c = &sched_cpus[i];
+
+		if (!c->online || !allowed(t, i) || c->kicked || c->curr != c->idle)
+			continue;
+		if (pick < 0 || i == (unsigned)t->cpu)
+			pick = (int)i;
+	}
+	if (pick >= 0) {
+		sched_cpus[pick].kicked = true;
+		arch_kick_cpu((unsigned)pick); /* no IPI to ourselves: the idle loop looks */
+		return;
+	}
+	/* every allowed CPU is busy: each must preempt at its quantum end */
+	for (unsigned i = 0; i < n; i++) {
+		struct sched_cpu *c = &sched_cpus[i];
+
+		if (i == me || !c->online || !allowed(t, i) || c->kicked || c->quantum_armed)
+			continue;
+		c->kicked = true;
+		arch_kick_cpu(i);
+	}
 }
 
 void sched_finish_switch(void)
@@ -82,31 +151,63 @@ void sched_finish_switch(void)
 static void idle_loop(void *arg)
 {
 	struct sched_cpu *c = arg;
+	unsigned me = (unsigned)(c - sched_cpus);
 
 	for (;;) {
 		sched_finish_switch();
-		if (c->head)
+		if (rq_has(me)) {
 			schedule();
-		else
-			arch_wait_irq(); /* sti; hlt; cli */
+			continue;
+		}
+		c->kicked = false;
+		arch_idle_wait(); /* drops the kernel lock around sti; hlt */
 	}
+}
+
+static void sched_cpu_init(unsigned cpu)
+{
+	struct sched_cpu *c = &sched_cpus[cpu];
+
+	c->idle = thread_create_kernel(idle_loop, c);
+	if (!c->idle)
+		panic("sched: out of memory for CPU %u's idle thread", cpu);
+	c->idle->cpu = (int)cpu;
+	c->curr = c->idle;
+	c->online = true;
 }
 
 void sched_init(void)
 {
-	struct sched_cpu *c = this_sched();
+	sched_cpu_init(0);
+}
 
-	c->idle = thread_create_kernel(idle_loop, c);
-	if (!c->idle)
-		panic("sched: out of memory for the idle thread");
+void sched_ap_start(void)
+{
+	unsigned me = arch_cpu_index();
+	struct sched_cpu *c = &sched_cpus[me];
+	u64 boot_sp;
+
+	sched_cpu_init(me);
+	c->idle->state = THREAD_RUNNING;
+	thread_switch_to(c->idle);
+	klog("sched: CPU %u runs threads", me);
+	arch_switch_stack(&boot_sp, c->idle->ksp); /* the boot stack is left behind */
+	panic("sched: CPU %u's boot stack resumed", me);
 }
 
 void sched_set_first(struct thread *t)
 {
+	struct sched_cpu *c = this_sched();
+
+	if (!arch_bkl_held())
+		arch_bkl_lock(); /* dropped when t enters user mode */
 	t->state = THREAD_RUNNING;
+	t->cpu = 0;
 	t->run_start_ns = clock_now_ns();
-	this_sched()->quantum_end_ns = clock_now_ns() + SCHED_QUANTUM_NS;
+	c->curr = t;
+	c->quantum_end_ns = clock_now_ns() + SCHED_QUANTUM_NS;
 	sched_on = true;
+	arch_smp_start(); /* the other CPUs enter their idle threads */
 }
 
 bool sched_active(void)
@@ -116,23 +217,31 @@ bool sched_active(void)
 
 void sched_add(struct thread *t)
 {
-	rq_push(this_sched(), t);
+	rq_push(t);
+	kick_for(t);
 	clock_rearm(); /* the running thread's quantum now matters */
 }
 
 void schedule(void)
 {
-	struct sched_cpu *c = this_sched();
-	struct thread *prev = current(), *next;
+	unsigned me = arch_cpu_index(), n = arch_cpus_online(), i;
+	struct sched_cpu *c = &sched_cpus[me];
+	struct thread *prev = current(), *next, *t;
 	u64 now;
 
 	c->need_resched = false;
+	c->kicked = false;
 	if (prev->state == THREAD_RUNNING && !prev->idle)
-		rq_push(c, prev);
-	next = rq_pop(c);
+		rq_push(prev);
+	next = rq_pop(me);
 	if (!next)
 		next = c->idle;
 	next->state = THREAD_RUNNING;
+	next->cpu = (int)me;
+	c->curr = next;
+	/* what stays queued (prev among it) may find an idle CPU */
+	for (t = rq_head, i = 0; t && i < n; t = t->run_next, i++)
+		kick_for(t);
 	now = clock_now_ns();
 	c->quantum_end_ns = now + SCHED_QUANTUM_NS;
 	if (next == prev) {
@@ -150,7 +259,7 @@ void schedule(void)
 
 void sched_yield(void)
 {
-	if (this_sched()->nr_ready)
+	if (rq_has(arch_cpu_index()))
 		schedule();
 }
 
@@ -177,7 +286,8 @@ static void wake_with(struct thread *t, int result)
 		return;
 	t->wake_result = result;
 	t->deadline_ns = 0;
-	rq_push(this_sched(), t);
+	rq_push(t);
+	kick_for(t);
 }
 
 void sched_wake(struct thread *t)
@@ -193,7 +303,31 @@ void sched_interrupt(struct thread *t)
 	if (t->state == THREAD_BLOCKED && t->interruptible) {
 		wake_with(t, -EINTR);
 		clock_rearm();
+	} else if (t->state == THREAD_RUNNING && t != current()) {
+		/* running on another CPU: into the kernel, where the signal
+		 * is delivered on the way back to user mode */
+		arch_kick_cpu((unsigned)t->cpu);
 	}
+}
+
+void sched_set_affinity(struct thread *t, u64 mask)
+{
+	t->affinity = mask;
+	if (t->state == THREAD_READY) {
+		kick_for(t);
+	} else if (t->state == THREAD_RUNNING && !allowed(t, (unsigned)t->cpu)) {
+		sched_cpus[t->cpu].need_resched = true;
+		arch_kick_cpu((unsigned)t->cpu); /* no-op for ourselves */
+	}
+}
+
+void sched_resched_interrupt(void)
+{
+	struct sched_cpu *c = this_sched();
+
+	c->kicked = false;
+	if (sched_on && current())
+		clock_rearm(); /* the quantum may matter now */
 }
 
 int sched_sleep_until(u64 deadline_ns, bool interruptible)
@@ -221,22 +355,29 @@ void sched_timer(u64 now_ns)
 	for (struct thread *t = thread_first(); t; t = t->all_next)
 		if (t->state == THREAD_BLOCKED && t->deadline_ns && now_ns >= t->deadline_ns)
 			wake_with(t, -ETIMEDOUT);
-	if (c->nr_ready && now_ns >= c->quantum_end_ns)
+	if (rq_len && now_ns >= c->quantum_end_ns)
 		c->need_resched = true;
 }
 
 u64 sched_next_deadline(void)
 {
-	struct sched_cpu *c = this_sched();
+	unsigned me = arch_cpu_index();
+	struct sched_cpu *c = &sched_cpus[me];
 	u64 d = 0;
 
-	if (!sched_on)
+	if (!sched_on || !current())
 		return 0;
+	/* the timeouts of threads that blocked on this CPU */
 	for (struct thread *t = thread_first(); t; t = t->all_next)
-		if (t->state == THREAD_BLOCKED && t->deadline_ns && (!d || t->deadline_ns < d))
+		if (t->state == THREAD_BLOCKED && t->deadline_ns && t->cpu == (int)me &&
+		    (!d || t->deadline_ns < d))
 			d = t->deadline_ns;
-	if (c->nr_ready && !current()->idle && (!d || c->quantum_end_ns < d))
-		d = c->quantum_end_ns;
+	c->quantum_armed = false;
+	if (rq_len && !current()->idle) {
+		c->quantum_armed = true;
+		if (!d || c->quantum_end_ns < d)
+			d = c->quantum_end_ns;
+	}
 	return d;
 }
 
@@ -244,9 +385,11 @@ void sched_return_to_user(void)
 {
 	struct sched_cpu *c = this_sched();
 
-	if (!c->nr_ready)
+	if (c->need_resched) {
+		schedule();
 		return;
-	if (c->need_resched || clock_now_ns() >= c->quantum_end_ns)
+	}
+	if (rq_len && clock_now_ns() >= c->quantum_end_ns && rq_has(arch_cpu_index()))
 		schedule();
 }
 
@@ -281,7 +424,11 @@ u64 sched_process_cpu_ns(void)
 
 u64 sched_switch_count(void)
 {
-	return this_sched()->switches;
+	u64 n = 0;
+
+	for (unsigned i = 0; i < arch_cpus_online(); i++)
+		n += sched_cpus[i].switches;
+	return n;
 }
 
 /* ---- wait queues ---- */

@@ -1,15 +1,16 @@
 /*
  * sched.h - the scheduler and wait queues (kernel layer, kernel/sched.c).
  *
- * Model: the kernel runs with interrupts off (SYSCALL clears IF, traps use
- * interrupt gates), so on one vCPU "interrupts off" is the scheduler lock;
- * each CPU's run queue also carries a spinlock word for SMP. A thread
+ * Model: the kernel runs with interrupts off and under the big kernel
+ * lock (arch/x86_64/smp_lock.c), which is the scheduler's lock; one run
+ * queue serves every CPU (affinity masks honoured). A thread
  * blocks with sched_block() (optionally until a monotonic deadline) and is
  * made runnable by sched_wake(); the timer interrupt expires deadlines and
  * ends a thread's quantum (SCHED_QUANTUM_NS) when others are ready;
  * preemption happens only on the way back to user mode
  * (sched_return_to_user). A CPU with nothing to run halts in its idle
- * thread. Used by thread.c, futex, time, sys/ and drivers (wait queues).
+ * thread; a reschedule IPI wakes it. Used by thread.c, futex, time, sys/,
+ * drivers (wait queues) and the arch IPI/SMP code.
  */
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
@@ -21,6 +22,13 @@ struct thread;
 #define SCHED_QUANTUM_NS 4000000ULL /* 4 ms */
 
 void sched_init(void);                 /* boot CPU: idle thread, run queue */
+/* an application processor (kernel lock held) joins: never returns */
+NORETURN void sched_ap_start(void);
+/* reschedule IPI arrived (kernel lock held): rearm this CPU's timer */
+void sched_resched_interrupt(void);
+/* the CPUs t may run on (sched_setaffinity); moves it off a CPU it left */
+void sched_set_affinity(struct thread *t, u64 mask);
+u64 sched_online_mask(void);           /* bit n: CPU n runs threads */
 /* the thread that runs first (already installed by thread_switch_to) */
 void sched_set_first(struct thread *t);
 void sched_add(struct thread *t);      /* a new thread becomes runnable */
@@ -36,9 +44,10 @@ void schedule(void);
  */
 int sched_block(u64 deadline_ns, bool interruptible);
 void sched_wake(struct thread *t);     /* no-op unless t is blocked */
-/* a signal arrived: an interruptibly blocked t wakes with -EINTR */
+/* a signal arrived: an interruptibly blocked t wakes with -EINTR; a t
+ * running on another CPU is kicked into the kernel to take it */
 void sched_interrupt(struct thread *t);
-u64 sched_switch_count(void);          /* context switches on this CPU */
+u64 sched_switch_count(void);          /* context switches, all CPUs */
 /* CPU time (ns) of a thread / of all threads, living and dead (idle time
  * is nobody's) */
 u64 sched_thread_cpu_ns(struct thread *t);

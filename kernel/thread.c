@@ -64,6 +64,7 @@ struct thread *thread_create_user(void)
 	t->regs->cs = GDT_USER_CS;
 	t->regs->ss = GDT_USER_DS;
 	t->regs->rflags = RFLAGS_IF | 2;
+	t->affinity = ~0ULL;
 	t->state = THREAD_READY;
 	thread_link(t);
 	nr_user_threads++;

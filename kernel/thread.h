@@ -60,7 +60,8 @@ struct thread {
 	int wake_result;         /* 0, -ETIMEDOUT, -EINTR */
 	bool interruptible;
 	bool idle;               /* a CPU's idle thread */
-	int cpu;
+	int cpu;                 /* the CPU it runs or last ran on */
+	u64 affinity;            /* CPUs it may run on (bit n = CPU n) */
 	u64 cpu_ns;              /* CPU time used before run_start_ns */
 	u64 run_start_ns;        /* when it last got the CPU */
 };

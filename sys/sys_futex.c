@@ -7,9 +7,10 @@
  * doubly-linked lists on their own kernel stacks and block through the
  * scheduler. Errors as Linux: EAGAIN (value changed), ETIMEDOUT, EINTR
  * (signal), EINVAL (misaligned, bad bitset/timeout), EFAULT, ENOSYS (PI
- * operations). Reading and updating the user word is atomic because the
- * kernel runs with interrupts off on one CPU (SMP needs locked user
- * cmpxchg with fixups here). `futex_trace:t` in the manifest prints each
+ * operations). Waits and wakes are serialised by the big kernel lock, so
+ * a WAIT's read-compare-enqueue cannot miss a WAKE; the updates of a user
+ * word (WAKE_OP, robust-list OWNER_DIED) are locked cmpxchg loops
+ * (arch_user_cmpxchg32), atomic against user threads on other CPUs. `futex_trace:t` in the manifest prints each
  * operation and its result (waits also when they start, ending in "..."). Also robust-list processing at thread exit.
  * Called through the syscall table and by sys/sys_thread.c.
  */
@@ -19,6 +20,7 @@
 #include "sys/syscalls.h"
 #include "sys/futex.h"
 #include "sys/signal.h"
+#include "arch.h"
 
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
@@ -163,15 +165,26 @@ static int futex_wake_op(u64 uaddr, u64 uaddr2, int n, int n2, u32 op3)
 	}
 	if (uaddr2 & 3)
 		return -EINVAL;
+	if (op > 4)
+		return -ENOSYS;
 	if (futex_get(uaddr2, &old))
 		return -EFAULT;
-	switch (op) {
-	case 0: nv = (u32)oparg; break;
-	case 1: nv = old + (u32)oparg; break;
-	case 2: nv = old | (u32)oparg; break;
-	case 3: nv = old & ~(u32)oparg; break;
-	case 4: nv = old ^ (u32)oparg; break;
-	default: return -ENOSYS;
+	/* read-modify-write atomically: user threads on other CPUs */
+	for (;;) {
+		u32 seen = old;
+
+		switch (op) {
+		case 0: nv = (u32)oparg; break;
+		case 1: nv = old + (u32)oparg; break;
+		case 2: nv = old | (u32)oparg; break;
+		case 3: nv = old & ~(u32)oparg; break;
+		default: nv = old ^ (u32)oparg; break;
+		}
+		if (arch_user_cmpxchg32(uaddr2, &seen, nv))
+			return -EFAULT;
+		if (seen == old)
+			break;
+		old = seen;
 	}
 	switch (cmp) {
 	case 0: cond = (s32)old == cmparg; break;
@@ -182,8 +195,6 @@ static int futex_wake_op(u64 uaddr, u64 uaddr2, int n, int n2, u32 op3)
 	case 5: cond = (s32)old >= cmparg; break;
 	default: return -ENOSYS;
 	}
-	if (copy_to_user(uaddr2, &nv, sizeof(nv)))
-		return -EFAULT;
 	woken = futex_wake_addr(uaddr, n);
 	if (cond)
 		woken += futex_wake_addr(uaddr2, n2);
@@ -319,11 +330,18 @@ static void robust_one(u64 uaddr, int tid)
 
 	if ((uaddr & 3) || futex_get(uaddr, &v))
 		return;
-	if ((v & FUTEX_TID_MASK) != (u32)tid)
-		return;
-	nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
-	if (copy_to_user(uaddr, &nv, sizeof(nv)))
-		return;
+	for (;;) {
+		u32 seen = v;
+
+		if ((v & FUTEX_TID_MASK) != (u32)tid)
+			return;
+		nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+		if (arch_user_cmpxchg32(uaddr, &seen, nv))
+			return;
+		if (seen == v)
+			break;
+		v = seen; /* a waiter set FUTEX_WAITERS meanwhile */
+	}
 	if (v & FUTEX_WAITERS)
 		futex_wake_addr(uaddr, 1);
 }

@@ -224,13 +224,15 @@ long sys_getrandom(SYS_ARGS)
 
 long sys_sched_getaffinity(SYS_ARGS)
 {
-	u8 mask[8] = { 1 }; /* CPU 0 */
+	struct thread *t = a0 ? thread_find((int)a0) : current();
+	u64 mask;
 
-	if (a0 != 0 && !thread_find((int)a0))
+	if (!t)
 		return -ESRCH;
 	if (a1 < sizeof(u64) || (a1 & 7))
 		return -EINVAL;
-	if (copy_to_user(a2, mask, sizeof(mask)))
+	mask = t->affinity & sched_online_mask();
+	if (copy_to_user(a2, &mask, sizeof(mask)))
 		return -EFAULT;
 	return sizeof(mask);
 }

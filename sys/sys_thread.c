@@ -4,7 +4,8 @@
  * CHILD_SETTID, CHILD_CLEARTID; process creation is -ENOSYS: there is one
  * process), exit of one thread (CLEARTID store + futex wake, robust list)
  * vs exit_group, get_robust_list, prctl thread names, sched_setaffinity
- * and getcpu (one CPU). Called through the syscall table.
+ * (a mask of CPUs, honoured by the scheduler) and getcpu (the CPU the
+ * caller runs on). Called through the syscall table.
  */
 #include "kernel/kernel.h"
 #include "kernel/thread.h"
@@ -78,6 +79,7 @@ static long do_clone(u64 flags, u64 stack, u64 ptid, u64 ctid, u64 tls)
 	t->gs_base = arch_get_user_gs_base();
 	arch_fpu_save(t->fpu); /* the child starts with the parent's FPU state */
 	t->sigmask = p->sigmask;
+	t->affinity = p->affinity;
 	memcpy(t->name, p->name, sizeof(t->name));
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = ctid;
@@ -167,25 +169,28 @@ long sys_get_robust_list(SYS_ARGS)
 
 long sys_sched_setaffinity(SYS_ARGS)
 {
-	u8 first = 0;
+	struct thread *t = a0 ? thread_find((int)a0) : current();
+	u64 mask = 0;
 
-	if (a0 && !thread_find((int)a0))
+	if (!t)
 		return -ESRCH;
-	if (!a1)
-		return -EINVAL;
-	if (copy_from_user(&first, a2, 1))
+	/* a shorter mask leaves the other CPUs out, a longer one names CPUs
+	 * beyond 64 that cannot exist here */
+	if (copy_from_user(&mask, a2, MIN(a1, sizeof(mask))))
 		return -EFAULT;
-	/* one CPU: a mask must include CPU 0 (a mask of CPUs that do not
-	 * exist is EINVAL on Linux too) */
-	return (first & 1) ? 0 : -EINVAL;
+	mask &= sched_online_mask();
+	if (!mask)
+		return -EINVAL; /* no CPU that exists, as Linux */
+	sched_set_affinity(t, mask);
+	return 0;
 }
 
 long sys_getcpu(SYS_ARGS)
 {
-	u32 zero = 0;
+	u32 me = arch_cpu_index(), node = 0;
 
-	if ((a0 && copy_to_user(a0, &zero, sizeof(zero))) ||
-	    (a1 && copy_to_user(a1, &zero, sizeof(zero))))
+	if ((a0 && copy_to_user(a0, &me, sizeof(me))) ||
+	    (a1 && copy_to_user(a1, &node, sizeof(node))))
 		return -EFAULT;
 	return 0;
 }

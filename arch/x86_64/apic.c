@@ -4,11 +4,14 @@
  * MADT (0xfec00000 when there is no MADT), the legacy 8259 PICs remapped
  * and masked, the vector table behind irq_alloc, GSI routing for drivers,
  * MSI messages, and the one-shot timer (TSC-deadline mode when present,
- * else the LAPIC timer in one-shot mode). Called by init (arch_irq_init),
- * drivers (irq_*) and kernel time code (arch_timer_arm).
+ * else the LAPIC timer in one-shot mode; each CPU has its own), the
+ * reschedule IPI's handler and IPI sending (apic_send_ipi_raw). Called by
+ * init (arch_irq_init), drivers (irq_*), kernel time code
+ * (arch_timer_arm) and smp.c/smp_lock.c.
  */
 #include "kernel/kernel.h"
 #include "kernel/time.h"
+#include "kernel/sched.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 
@@ -115,6 +118,24 @@ static void timer_irq(void *arg)
 	clock_timer_interrupt();
 }
 
+/* another CPU wants this one in the kernel: made something runnable,
+ * signalled a thread here, or needs the quantum timer armed */
+static void resched_irq(void *arg)
+{
+	sched_resched_interrupt();
+}
+
+/* the timer mode every CPU uses: TSC-deadline, else one-shot (masked
+ * until armed) */
+static void lapic_timer_setup(void)
+{
+	lapic_write(LAPIC_TIMER_DIV, 0xb); /* divide by 1 */
+	if (cpu.tsc_deadline)
+		lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (2u << 17));
+	else
+		lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 16));
+}
+
 void arch_irq_init(void)
 {
 	u64 base;
@@ -149,11 +170,8 @@ void arch_irq_init(void)
 		ioapic_add(0xfec00000, 0);
 	}
 	vectors[VEC_TIMER].fn = timer_irq;
-	lapic_write(LAPIC_TIMER_DIV, 0xb); /* divide by 1 */
-	if (cpu.tsc_deadline)
-		lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (2u << 17));
-	else
-		lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 16)); /* one-shot, masked */
+	vectors[VEC_RESCHED].fn = resched_irq;
+	lapic_timer_setup();
 	klog("irq: %s id %u, %u IOAPIC(s), timer %s, ACPI %s", use_x2apic ? "x2APIC" : "xAPIC",
 	     lapic_id, nr_ioapics, cpu.tsc_deadline ? "TSC-deadline" : "LAPIC one-shot",
 	     acpi.found ? "yes" : "no");
@@ -168,7 +186,7 @@ u32 apic_local_id(void)
 }
 
 /* the local APIC of an application processor: same mode as the BSP's,
- * enabled, LINT0/1 and the timer masked */
+ * enabled, LINT0/1 masked, its own timer as the BSP's */
 void apic_ap_init(void)
 {
 	u64 base = rdmsr(MSR_APIC_BASE);
@@ -182,7 +200,7 @@ void apic_ap_init(void)
 	lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
 	lapic_write(LAPIC_LVT_LINT0, 1u << 16);
 	lapic_write(LAPIC_LVT_LINT1, 1u << 16);
-	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 16));
+	lapic_timer_setup();
 }
 
 #define LAPIC_ICR_LOW 0x300
@@ -257,7 +275,7 @@ int irq_alloc(irq_handler_fn fn, void *arg)
 {
 	if (!fn)
 		return -EINVAL;
-	if (next_vector >= VEC_TIMER)
+	if (next_vector >= VEC_RESCHED)
 		return -ENOSPC;
 	vectors[next_vector].fn = fn;
 	vectors[next_vector].arg = arg;

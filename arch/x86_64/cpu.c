@@ -235,6 +235,14 @@ static void gdt_setup(void)
 
 static u64 bsp_cr0, bsp_cr4;
 
+/* IA32_TSC_AUX = the CPU index (node 0), what RDTSCP/RDPID and Linux's
+ * getcpu report */
+static void cpu_set_tsc_aux(u32 cpu_id)
+{
+	if ((cpu.ext1_edx & (1u << 27)) || (cpu.leaf7_ecx & (1u << 22)))
+		wrmsr(0xc0000103, cpu_id);
+}
+
 static void syscall_msrs(void)
 {
 	/* SYSCALL: CS/SS from STAR[47:32]; SYSRET: STAR[63:48] + 16 / + 8 */
@@ -262,7 +270,9 @@ void cpu_ap_setup(void *area, u32 cpu_id, u64 ist_base)
 	gdt_load(g, t, ist_base + 8192, ist_base + 16384, ist_base + 24576);
 	pc->self = pc;
 	pc->cpu_id = cpu_id;
+	pc->tss = t;
 	wrmsr(MSR_GS_BASE, (u64)pc);
+	cpu_set_tsc_aux(cpu_id);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	trap_init(); /* the shared IDT (rewritten with the same entries) */
 	syscall_msrs();
@@ -278,7 +288,9 @@ void arch_cpu_init(void)
 	}
 	gdt_setup();
 	percpu0.self = &percpu0;
+	percpu0.tss = &tss;
 	wrmsr(MSR_GS_BASE, (u64)&percpu0);
+	cpu_set_tsc_aux(0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	trap_init();
 	syscall_msrs();
@@ -295,8 +307,10 @@ void arch_cpu_init(void)
 
 void arch_set_kernel_stack(u64 top)
 {
-	tss.rsp0 = top;
-	percpu0.kernel_rsp = top;
+	struct percpu *pc = this_cpu();
+
+	pc->tss->rsp0 = top;
+	pc->kernel_rsp = top;
 }
 
 void arch_set_fs_base(u64 v)
@@ -345,14 +359,9 @@ u64 arch_hwcap2(void)
 	return cpu.fsgsbase ? 2 : 0;
 }
 
-void arch_flush_tlb_page(u64 va)
+void arch_flush_tlb_local(u64 va)
 {
 	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
-}
-
-void arch_flush_tlb_all(void)
-{
-	write_cr3(read_cr3());
 }
 
 u64 arch_kernel_cr3(void)
@@ -367,6 +376,14 @@ u64 arch_rdtsc(void)
 
 void arch_wait_irq(void)
 {
+	/* Device interrupts go to CPU 0 and their handlers need the kernel
+	 * lock this caller holds: elsewhere, open a short interrupt window
+	 * (local timer, IPIs) and let the caller poll again. The jmp makes
+	 * TCG deliver pending interrupts. */
+	if (this_cpu()->cpu_id != 0) {
+		__asm__ volatile("sti; nop; jmp 1f; 1: pause; cli" ::: "memory");
+		return;
+	}
 	/* sti's one-instruction shadow: no interrupt slips in before hlt */
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }

@@ -3,7 +3,9 @@
  * interrupt/exception stubs, the SYSCALL entry, the first entry to user
  * mode, and the user-copy routines with their exception-fixup entries.
  * All build a struct user_regs (x86.h) on the kernel stack and call C:
- * trap_dispatch() or syscall_dispatch().
+ * trap_dispatch() or syscall_dispatch(). Syscalls take the big kernel
+ * lock (arch_bkl_lock) first and drop it on the way out (smp_exit_to_user);
+ * trap_dispatch does the same for traps.
  */
 #define GS_USER_RSP 8
 #define GS_KERNEL_RSP 16
@@ -104,13 +106,15 @@ syscall_entry:
 	pushq $0x100                /* vector: TRAP_SYSCALL */
 	PUSH_REGS
 	cld
-	movq %rsp, %rdi
 	xorl %ebp, %ebp
+	call arch_bkl_lock          /* the big kernel lock (smp_lock.c) */
+	movq %rsp, %rdi
 	call syscall_dispatch
 	/* fall into the return path: sysret when the frame allows it */
 	.globl syscall_return
 syscall_return:
 	cli
+	call smp_exit_to_user       /* TLB shootdowns done, lock dropped */
 	movq 136(%rsp), %rcx        /* rip */
 	movq 152(%rsp), %r11        /* rflags */
 	/* sysret needs a canonical rip; otherwise leave through iretq */
@@ -138,7 +142,10 @@ syscall_return:
 	.globl arch_enter_user
 arch_enter_user:
 	cli
-	movq %rdi, %rsp
+	movq %rdi, %rbx
+	andq $-16, %rsp
+	call smp_exit_to_user       /* drop the big kernel lock */
+	movq %rbx, %rsp
 	POP_REGS
 	addq $16, %rsp
 	swapgs
@@ -197,10 +204,30 @@ user_strncpy:
 	movq $-14, %rax
 	ret
 
+/*
+ * long arch_user_cmpxchg32(u64 uaddr, u32 *expected, u32 new): an atomic
+ * compare-and-exchange on a user word (futexes against user threads on
+ * other CPUs): 0 with *expected = the value found (the exchange happened
+ * when it equals the old *expected), or -14 (EFAULT).
+ */
+	.globl arch_user_cmpxchg32
+arch_user_cmpxchg32:
+	movl (%rsi), %eax
+	USER_ACCESS_BEGIN
+30:	lock cmpxchgl %edx, (%rdi)
+	USER_ACCESS_END
+	movl %eax, (%rsi)
+	xorl %eax, %eax
+	ret
+31:	USER_ACCESS_END
+	movq $-14, %rax
+	ret
+
 	.section __ex_table, "a"
 	.balign 8
 	.quad 10b, 11b
 	.quad 21b, 23b
+	.quad 30b, 31b
 
 /*
  * void arch_switch_stack(u64 *save_rsp, u64 new_rsp): kernel context

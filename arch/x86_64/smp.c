@@ -4,17 +4,20 @@
  * sequence starts it in the real-mode trampoline (trampoline.S, copied to
  * physical 0x8000) which reaches ap_main here in long mode; ap_main loads
  * the kernel page tables and its own GDT, TSS (IST stacks), per-CPU area
- * (GS base), IDT, SYSCALL MSRs, FPU/XSAVE state and local APIC, reports
- * itself online and halts. The scheduler does not run threads on APs yet
- * (next step: per-CPU run queues with locks, TLB shootdown IPIs). Called
- * once by kernel_main (arch_smp_init) after the clock is calibrated.
+ * (GS base), IDT, SYSCALL MSRs, FPU/XSAVE state and local APIC (its own
+ * timer), reports itself online and waits in hlt until the scheduler
+ * starts (arch_smp_start from sched_set_first); then it takes the kernel
+ * lock and becomes a scheduler CPU (sched_ap_start: its idle thread).
+ * Called once by kernel_main (arch_smp_init) after the clock is
+ * calibrated.
  */
 #include "kernel/kernel.h"
+#include "kernel/sched.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 
 #define SMP_TRAMP_PHYS 0x8000
-#define SMP_MAX_CPUS 64
+#define SMP_MAX_CPUS ARCH_MAX_CPUS
 
 extern const char smp_tramp_start[], smp_tramp_end[];
 extern const char smp_tramp_cr3[], smp_tramp_efer[], smp_tramp_stack[], smp_tramp_entry[],
@@ -30,6 +33,13 @@ struct ap_boot {
 };
 
 static unsigned cpus_online = 1;
+static u32 cpu_apic[SMP_MAX_CPUS]; /* CPU index -> local APIC id */
+static u32 smp_go;                  /* the scheduler runs: APs may join */
+
+u32 smp_cpu_apic_id(unsigned idx)
+{
+	return cpu_apic[idx];
+}
 
 static void ap_main(void *arg)
 {
@@ -39,8 +49,19 @@ static void ap_main(void *arg)
 	cpu_ap_setup(b->area, b->cpu_id, b->ist);
 	apic_ap_init();
 	__atomic_store_n(&b->online, 1, __ATOMIC_RELEASE);
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	/* halted (no host CPU) until the first user thread exists */
+	while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE))
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	arch_bkl_lock();
+	sched_ap_start(); /* never returns: this CPU's idle thread */
+	arch_halt_forever();
+}
+
+void arch_smp_start(void)
+{
+	__atomic_store_n(&smp_go, 1, __ATOMIC_RELEASE);
+	for (unsigned c = 1; c < cpus_online; c++)
+		apic_send_ipi_raw(cpu_apic[c], VEC_RESCHED | 0x4000);
 }
 
 static void delay_us(u64 us)
@@ -116,6 +137,7 @@ void arch_smp_init(void)
 	u64 size = (u64)(smp_tramp_end - smp_tramp_start), cr3, t0 = arch_clock_ns();
 	unsigned next_id = 1;
 
+	cpu_apic[0] = me;
 	if (acpi.nr_cpus <= 1)
 		return;
 	if (size > PAGE_SIZE)
@@ -130,12 +152,12 @@ void arch_smp_init(void)
 		if (acpi.cpu_apic_id[i] == me)
 			continue;
 		if (start_ap(next_id, acpi.cpu_apic_id[i], cr3)) {
+			cpu_apic[next_id] = acpi.cpu_apic_id[i];
 			next_id++;
 			cpus_online++;
 		}
 	}
-	klog("smp: %u of %u CPUs online in %lu us (application processors halted: threads run "
-	     "on CPU 0)",
+	klog("smp: %u of %u CPUs online in %lu us",
 	     cpus_online, acpi.nr_cpus, (unsigned long)((arch_clock_ns() - t0) / 1000));
 }
 

@@ -5,7 +5,8 @@
  * kernel faults inside the user-copy routines jump to their fixup; any
  * other kernel exception panics with the registers, CR2, the error code
  * and a frame-pointer backtrace (symbolized from the embedded table).
- * Interrupt vectors >= 32 go to irq_dispatch (apic.c).
+ * Interrupt vectors >= 32 go to irq_dispatch (apic.c). trap_dispatch takes
+ * the big kernel lock (smp_lock.c) when this CPU does not hold it yet.
  */
 #include "kernel/kernel.h"
 #include "kernel/klog.h"
@@ -162,6 +163,14 @@ static bool fixup(struct user_regs *r)
 	return false;
 }
 
+static bool has_fixup(u64 rip)
+{
+	for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++)
+		if (e->fault_ip == rip)
+			return true;
+	return false;
+}
+
 static NORETURN void kernel_trap_panic(struct user_regs *r, u64 cr2)
 {
 	const char *name = r->vector < 32 && exc_names[r->vector] ? exc_names[r->vector]
@@ -186,8 +195,16 @@ static void page_fault(struct user_regs *r)
 
 	if (addr < USER_MAX && !(r->error & 8)) {
 		/* user memory: demand paging, for the program or for uaccess */
-		if (uvm_fault(addr, write, exec) == 0)
+		int e = uvm_fault(addr, write, exec);
+
+		if (e == 0)
 			return;
+		if (e == -EAGAIN && (user || has_fixup(r->rip))) {
+			/* the PTE already allows it: a stale TLB entry after
+			 * another CPU mapped or upgraded the page */
+			arch_flush_tlb_local(ALIGN_DOWN(addr, PAGE_SIZE));
+			return;
+		}
 		if (user) {
 			user_fault(r, FAULT_SIGSEGV, addr, exec ? "exec" : write ? "write" : "read");
 			return;
@@ -252,11 +269,24 @@ static void trap_dispatch_one(struct user_regs *r)
 
 void trap_dispatch(struct user_regs *r)
 {
+	bool took;
+
+	if (smp_ipi_lockfree(r->vector))
+		return; /* TLB shootdown: no kernel lock */
+	/* from user mode, or an interrupt on a CPU that does not hold the
+	 * kernel lock (idle in hlt): take it; otherwise (an interrupt window
+	 * or a fault inside kernel code) this CPU already holds it */
+	took = !arch_bkl_held();
+	if (took)
+		arch_bkl_lock();
 	trap_dispatch_one(r);
 	if (r->cs & 3) {
 		/* back to user mode: preemption point (the timer ends a
 		 * quantum here), then pending signals (faults included) */
 		sched_return_to_user();
 		signal_deliver(r, -1);
+		smp_exit_to_user();
+	} else if (took) {
+		arch_bkl_unlock();
 	}
 }

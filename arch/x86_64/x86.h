@@ -46,13 +46,17 @@ struct user_regs {
 _Static_assert(sizeof(struct user_regs) == 22 * 8, "user_regs layout is used by entry.S");
 #define TRAP_SYSCALL 0x100
 
+struct tss;
+
 /* per-CPU data reached through %gs in the kernel (entry.S uses offsets) */
 struct percpu {
 	struct percpu *self;   /* 0 */
 	u64 user_rsp;          /* 8: scratch during syscall entry */
 	u64 kernel_rsp;        /* 16: top of the current thread's kernel stack */
 	void *current;         /* 24: struct thread * */
-	u32 cpu_id;
+	u32 cpu_id;            /* 32: 0 = boot CPU */
+	u32 pad;
+	struct tss *tss;       /* this CPU's TSS (rsp0) */
 };
 
 struct cpu_features {
@@ -196,6 +200,21 @@ struct acpi_info {
 extern struct acpi_info acpi;
 /* SMP bring-up (smp.c, apic.c, cpu.c) */
 u32 apic_local_id(void);
+/* interrupt vectors of the inter-processor interrupts. The two that are
+ * handled without the kernel lock sit in a higher priority class (0xf_)
+ * than every vector whose handler takes it (timer 0xef, resched 0xee,
+ * devices below): a CPU waiting for the lock inside such a handler can
+ * still take them. */
+#define VEC_RESCHED 0xee /* enter the kernel: timer rearm, resched, signals */
+#define VEC_TLB 0xf1     /* TLB shootdown, handled without the kernel lock */
+#define VEC_WAKE 0xf2    /* the kernel lock is free (a halted waiter) */
+u32 smp_cpu_apic_id(unsigned idx);
+/* smp_lock.c: a lock-free IPI (TLB) handled here; true when it was one */
+bool smp_ipi_lockfree(u64 vector);
+/* last step to user mode (IF off, kernel lock held): finish TLB
+ * shootdowns, mark the CPU as running user code, drop the lock */
+void smp_exit_to_user(void);
+void smp_tlb_service(void);
 void apic_ap_init(void);                       /* an AP's local APIC */
 void apic_send_ipi_raw(u32 apic_id, u32 low);  /* ICR: INIT, SIPI, fixed */
 /* an AP's CPU state: area = one zeroed page for its GDT, TSS and per-CPU

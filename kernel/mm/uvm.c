@@ -149,15 +149,34 @@ static void pt_for_each(u64 start, u64 end, void (*fn)(u64 va, u64 *pte, void *a
 	}
 }
 
+/* pages unmapped but not yet freed: other CPUs may still reach them
+ * through stale TLB entries until arch_tlb_sync has run */
+struct zap_batch {
+	unsigned n;
+	u64 phys[64];
+};
+
+static void zap_flush(struct zap_batch *b)
+{
+	arch_tlb_sync();
+	for (unsigned i = 0; i < b->n; i++)
+		page_free(b->phys[i], 0);
+	b->n = 0;
+}
+
 static void zap_one(u64 va, u64 *pte, void *arg)
 {
+	struct zap_batch *b = arg;
 	u64 phys = *pte & PTE_ADDR;
 	bool shared = *pte & PTE_SW_SHARED; /* the kernel's page ([vvar]) */
 
 	*pte = 0;
 	arch_flush_tlb_page(va);
-	if (!shared)
-		page_free(phys, 0);
+	if (shared)
+		return;
+	if (b->n == ARRAY_SIZE(b->phys))
+		zap_flush(b);
+	b->phys[b->n++] = phys;
 }
 
 static void protect_one(u64 va, u64 *pte, void *arg)
@@ -168,7 +187,11 @@ static void protect_one(u64 va, u64 *pte, void *arg)
 
 int uvm_zap(u64 start, u64 end)
 {
-	pt_for_each(start, end, zap_one, NULL);
+	struct zap_batch b;
+
+	b.n = 0;
+	pt_for_each(start, end, zap_one, &b);
+	zap_flush(&b);
 	return 0;
 }
 
@@ -295,7 +318,7 @@ int uvm_fault(u64 addr, bool write, bool exec)
 		u64 want = (*pte & (PTE_ADDR | PTE_SW_SHARED)) | pte_flags(v->prot);
 
 		if (*pte == want)
-			return -EFAULT;
+			return -EAGAIN; /* already allowed: a stale TLB entry */
 		*pte = want;
 		arch_flush_tlb_page(addr);
 		return 0;
@@ -304,7 +327,8 @@ int uvm_fault(u64 addr, bool write, bool exec)
 	if (!page)
 		return -ENOMEM;
 	*pte = page | pte_flags(v->prot);
-	arch_flush_tlb_page(ALIGN_DOWN(addr, PAGE_SIZE));
+	/* not present before: no CPU can have cached it */
+	arch_flush_tlb_local(ALIGN_DOWN(addr, PAGE_SIZE));
 	return 0;
 }
 
@@ -323,7 +347,7 @@ u64 uvm_page_phys(u64 addr, bool write)
 		if (!page)
 			return 0;
 		*pte = page | pte_flags(v->prot);
-		arch_flush_tlb_page(ALIGN_DOWN(addr, PAGE_SIZE));
+		arch_flush_tlb_local(ALIGN_DOWN(addr, PAGE_SIZE));
 	}
 	return (*pte & PTE_ADDR) + (addr & (PAGE_SIZE - 1));
 }
