@@ -13,7 +13,8 @@
  * Modes: no argument = the checks; "loop N" = N calls each of libc
  * clock_gettime/gettimeofday/time (the suite traces it for syscalls);
  * "addr" prints the vDSO address (ASLR checks); "vsyscall-bad" jumps into
- * the vsyscall page off its entries (must end with SIGSEGV).
+ * the vsyscall page off its entries (must end with SIGSEGV); "unmap-vvar"
+ * drops and unmaps the [vvar] page, then churns memory.
  * Built static (musl, glibc) and dynamic (glibc, musl) by build.mk; runs
  * natively on Linux (where the assertions hold) and under monos.
  */
@@ -227,6 +228,8 @@ static void write_byte(void *p)
 	*(volatile char *)p = 1;
 }
 
+static uintptr_t maps_vvar_end; /* end of the [vvar] line maps_find saw */
+
 /* [vvar]/[vdso] lines of /proc/self/maps: 1 found both, 0 missing, -1 no maps */
 static int maps_find(uintptr_t *vvar, uintptr_t *vdso_start)
 {
@@ -243,6 +246,7 @@ static int maps_find(uintptr_t *vvar, uintptr_t *vdso_start)
 			continue;
 		if (strstr(line, "[vvar]")) {
 			*vvar = s;
+			maps_vvar_end = e;
 			found |= 1;
 		}
 		if (strstr(line, "[vdso]")) {
@@ -437,6 +441,41 @@ static void check_getcpu(getcpu_fn vgetcpu)
 	      "vdso %d cpu %u node %u, syscall %ld cpu %u node %u", r1, c1, n1, r2, c2, n2);
 	CHECK("sched_getcpu_matches", lc >= 0 && (unsigned)lc == c2, "libc %d, syscall %u", lc, c2);
 	CHECK("getcpu_null_args", vgetcpu(NULL, NULL, NULL) == 0, "getcpu(NULL, NULL) failed");
+
+	/* pinned to each CPU in turn: the vDSO and the kernel both name it */
+	cpu_set_t all, one;
+	int ncpu = 0, bad = 0;
+	char why[200] = "";
+
+	if (sched_getaffinity(0, sizeof(all), &all)) {
+		CHECK("getcpu_pinned", 0, "sched_getaffinity: %s", strerror(errno));
+		return;
+	}
+	for (int c = 0; c < CPU_SETSIZE && ncpu < 64; c++) {
+		if (!CPU_ISSET(c, &all))
+			continue;
+		ncpu++;
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		if (sched_setaffinity(0, sizeof(one), &one)) {
+			snprintf(why, sizeof(why), "sched_setaffinity(cpu %d): %s", c,
+				 strerror(errno));
+			bad++;
+			break;
+		}
+		c1 = c2 = 999;
+		r1 = vgetcpu(&c1, NULL, NULL);
+		r2 = syscall(SYS_getcpu, &c2, NULL, NULL);
+		if (r1 || r2 || c1 != (unsigned)c || c2 != (unsigned)c) {
+			snprintf(why, sizeof(why),
+				 "pinned to %d: vdso %d cpu %u, syscall %ld cpu %u", c, r1, c1, r2,
+				 c2);
+			bad++;
+		}
+	}
+	sched_setaffinity(0, sizeof(all), &all);
+	CHECK("getcpu_pinned", !bad && ncpu > 0, "%d CPUs: %s", ncpu, why);
+	printf("figure getcpu: %d CPUs checked\n", ncpu);
 }
 
 static void check_vvar(uintptr_t ehdr)
@@ -509,6 +548,52 @@ static void check_vsyscall(void)
 	      "reading the vsyscall page did not fault (xonly)");
 }
 
+/* the kernel's [vvar] page through madvise and munmap: time stays right
+ * (on monos the vDSO falls back to syscalls once the page is gone from
+ * under it), and unmapping it frees nothing of the kernel's: memory churn
+ * afterwards works and the program exits 0 */
+static int unmap_vvar_mode(uintptr_t ehdr)
+{
+	uintptr_t vvar = 0, vdso_start = 0;
+	cgt_fn vcgt;
+	struct timespec a, v, b;
+	int ok = 1;
+
+	if (!ehdr || vdso_parse(ehdr) || !V.hash ||
+	    !(vcgt = (cgt_fn)lookup_sysv("__vdso_clock_gettime")))
+		return printf("unmap-vvar: no vDSO\n"), 1;
+	size_t vvar_len = 4096;
+
+	if (maps_find(&vvar, &vdso_start) == 1)
+		vvar_len = maps_vvar_end - vvar; /* Linux: several pages, not splittable */
+	else
+		vvar = ehdr - 4096;
+	madvise((void *)vvar, vvar_len, MADV_DONTNEED); /* Linux: EINVAL; monos: drops it */
+	for (int k = 0; k < 100; k++) {
+		sys_cgt(CLOCK_MONOTONIC, &a);
+		ok &= vcgt(CLOCK_MONOTONIC, &v) == 0;
+		sys_cgt(CLOCK_MONOTONIC, &b);
+		ok &= ts_ns(&a) <= ts_ns(&v) && ts_ns(&v) <= ts_ns(&b);
+	}
+	if (munmap((void *)vvar, vvar_len))
+		return printf("unmap-vvar: munmap failed: %s\n", strerror(errno)), 1;
+	for (int r = 0; r < 4; r++) {
+		size_t len = 32 << 20;
+		char *p =
+		    mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return printf("unmap-vvar: mmap failed\n"), 1;
+		for (size_t i = 0; i < len; i += 4096)
+			p[i] = (char)(i >> 12);
+		for (size_t i = 0; i < len; i += 4096)
+			ok &= p[i] == (char)(i >> 12);
+		munmap(p, len);
+	}
+	printf("unmap-vvar %s\n", ok ? "done" : "FAILED");
+	return !ok;
+}
+
 static int loop_mode(long n)
 {
 	struct timespec t;
@@ -538,6 +623,8 @@ int main(int argc, char **argv)
 	on_monos = uname(&u) == 0 && strstr(u.release, "monos") != NULL;
 	if (argc > 2 && !strcmp(argv[1], "loop"))
 		return loop_mode(atol(argv[2]));
+	if (argc > 1 && !strcmp(argv[1], "unmap-vvar"))
+		return unmap_vvar_mode(ehdr);
 	if (argc > 1 && !strcmp(argv[1], "vsyscall-bad")) {
 		/* not one of the three entries: SIGSEGV (exit 139), as Linux */
 		((void (*)(void))gt_ptr(0xffffffffff600100UL))();
