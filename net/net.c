@@ -16,6 +16,7 @@
 #include "lib/value.h"
 #include "lib/format.h"
 #include "lwip/timeouts.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/sys.h"
 #include "lwip/dhcp.h"
 #include "lwip/nd6.h"
@@ -163,6 +164,9 @@ static void net_tick(void)
 	for (unsigned i = 0; i < nifs; i++)
 		ifs[i].nd->ndo_poll(ifs[i].nd); /* in case interrupts are lost */
 	sys_check_timeouts();
+	/* segments whose output failed (full TX ring: lwIP keeps them
+	 * unsent with TF_NAGLEMEMERR and nothing else retries them) */
+	tcp_txnow();
 	netif_poll_all(); /* frames looped back by timer output */
 }
 
