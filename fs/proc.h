@@ -32,6 +32,8 @@ void proc_put_user(struct proc_buf *b, u64 start, u64 end);
 /* a user thread by tid; 0: the process (the main thread, or any left) */
 struct thread *proc_thread(int tid);
 bool proc_user_thread(const struct thread *t);
+/* a CPU mask as Linux's list format: "0", "0-3", "0,2-3" (no newline) */
+void proc_cpu_list(struct proc_buf *b, u64 mask);
 
 /* the files' contents for thread tid (0: the process) */
 void render_maps(struct proc_buf *b, int tid);

@@ -183,9 +183,15 @@ void render_status(struct proc_buf *b, int tid)
 		  thread_count(), (unsigned long)(mm_total_pages() / 64),
 		  (unsigned long)pend, (unsigned long)thread_group_pending,
 		  (unsigned long)(t ? t->sigmask : 0), 0ul, 0ul);
-	/* threads run on CPU 0 (sched_getaffinity says the same) */
+	/* the CPUs the thread may run on, as sched_getaffinity says */
+	{
+		u64 mask = (t ? t->affinity : ~0ull) & sched_online_mask();
+
+		proc_printf(b, "Cpus_allowed:\t%lx\nCpus_allowed_list:\t", (unsigned long)mask);
+		proc_cpu_list(b, mask);
+	}
 	proc_printf(b,
-		  "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nMems_allowed:\t00000000,00000001\n"
+		  "\nMems_allowed:\t00000000,00000001\n"
 		  "Mems_allowed_list:\t0\nvoluntary_ctxt_switches:\t%lu\n"
 		  "nonvoluntary_ctxt_switches:\t0\n",
 		  (unsigned long)sched_switch_count());

@@ -271,12 +271,29 @@ void render_boot_id(struct proc_buf *b, int tid)
 	uuid_text(b, boot_id);
 }
 
+void proc_cpu_list(struct proc_buf *b, u64 mask)
+{
+	bool first = true;
+
+	for (unsigned c = 0; c < 64; c++) {
+		unsigned e = c;
+
+		if (!(mask >> c & 1))
+			continue;
+		while (e + 1 < 64 && (mask >> (e + 1) & 1))
+			e++;
+		proc_printf(b, first ? "%u" : ",%u", c);
+		if (e > c)
+			proc_printf(b, "-%u", e);
+		first = false;
+		c = e;
+	}
+}
+
 void render_cpus(struct proc_buf *b, int tid)
 {
 	unsigned n = arch_cpus_online();
 
-	if (n <= 1)
-		proc_puts(b, "0\n");
-	else
-		proc_printf(b, "0-%u\n", n - 1);
+	proc_cpu_list(b, n >= 64 ? ~0ull : (1ull << (n ? n : 1)) - 1);
+	proc_puts(b, "\n");
 }

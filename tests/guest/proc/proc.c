@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,8 @@ static void test_maps(void)
 
 /* ---- status, stat, statm, comm ---- */
 
+static int cpu_list_count(const char *s);
+
 /* the value after "Key:\t" in big, or NULL */
 static const char *status_field(const char *key)
 {
@@ -228,6 +231,22 @@ static void test_status(void)
 	v = status_field("VmRSS");
 	CHECK("status-vm", rss > 0 && size >= rss && v && strstr(v, " kB\n") == v + 8,
 	      "VmRSS %ld VmSize %ld", rss, size);
+	v = status_field("Cpus_allowed_list");
+	{
+		char line[256];
+		cpu_set_t set;
+		int n = -1, want = -1;
+
+		if (v && strchr(v, '\n') && strchr(v, '\n') - v < 250) {
+			memcpy(line, v, (size_t)(strchr(v, '\n') - v) + 1);
+			line[strchr(v, '\n') - v + 1] = 0;
+			n = cpu_list_count(line);
+		}
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			want = CPU_COUNT(&set);
+		CHECK("status-cpus-allowed", n >= 1 && n == want,
+		      "Cpus_allowed_list lists %d CPUs, sched_getaffinity %d", n, want);
+	}
 	v = status_field("SigQ");
 	CHECK("status-sigq", v && isdigit((unsigned char)v[0]) && strchr(v, '/'),
 	      "SigQ '%.20s'", v ? v : "");
