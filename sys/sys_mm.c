@@ -177,6 +177,7 @@ long sys_mmap(SYS_ARGS)
 			uvm_unmap(addr, addr + len);
 			goto out_put;
 		}
+		proc_name_mapping(f, addr, addr + len, off); /* /proc/self/maps */
 		file_put(f);
 	}
 	return (long)addr;
