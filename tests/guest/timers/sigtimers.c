@@ -18,6 +18,8 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/signalfd.h>
 #include <time.h>
 
@@ -457,9 +459,120 @@ static void test_sched(void)
 	CHECK_ERR("sched-getscheduler-esrch", syscall(SYS_sched_getscheduler, 999999), ESRCH);
 }
 
-int main(void)
+/* ---- hostile arguments to every call of this folder: the kernel must
+ * answer each with a value or an errno ---- */
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static unsigned char *fz_page; /* a mapped page followed by an unmapped one */
+static volatile long fz_sigs;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static void fz_handler(int sig)
+{
+	fz_sigs++;
+}
+
+static long fz_arg(void)
+{
+	switch (rnd() % 12) {
+	case 0:
+		return 0;
+	case 1:
+		return 1;
+	case 2:
+		return -1;
+	case 3:
+		return (long)GT_KERNEL_ADDR;
+	case 4:
+		return (long)GT_NONCANON_ADDR;
+	case 5:
+		return (long)(fz_page + 4096 - 8); /* runs into the unmapped page */
+	case 6:
+		return (long)fz_page; /* controlled contents (see below) */
+	case 7:
+		return (long)(rnd() % 8);
+	case 8:
+		return 0x7fffffff;
+	case 9:
+		return (long)(rnd() % 2048) - 1024;
+	default:
+		return (long)rnd();
+	}
+}
+
+static int fuzz(long n, unsigned long seed)
+{
+	static const long calls[] = { SYS_timerfd_create, SYS_timerfd_settime, SYS_timerfd_gettime,
+				      SYS_signalfd, SYS_signalfd4, SYS_timer_create,
+				      SYS_timer_settime, SYS_timer_gettime, SYS_timer_getoverrun,
+				      SYS_timer_delete, SYS_setitimer, SYS_getitimer, SYS_alarm,
+				      SYS_sched_getscheduler, SYS_sched_setscheduler,
+				      SYS_sched_getparam, SYS_sched_setparam,
+				      SYS_sched_get_priority_max, SYS_sched_get_priority_min };
+	struct sigaction sa;
+	long done = 0;
+
+	rng ^= seed * 0x9e3779b97f4a7c15ull;
+	fz_page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(fz_page + 4096, 4096);
+	/* read as a sigevent the page is {1, SIGUSR2, SIGEV_SIGNAL}; as an
+	 * itimerspec a 1 s interval and a 0.5 ms value, as an itimerval 1 s
+	 * and 0.5 s */
+	for (int i = 0; i < 4096 / 8; i++)
+		((uint64_t *)fz_page)[i] = (uint64_t[]){ 1, SIGUSR2, 0, 500000 }[i % 4];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fz_handler;
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV && sig != SIGBUS &&
+		    sig != SIGILL && sig != SIGFPE && sig != SIGTRAP && (sig < 32 || sig > 34))
+			sigaction(sig, &sa, NULL);
+	for (long i = 0; i < n; i++) {
+		long nr = calls[rnd() % (sizeof(calls) / sizeof(calls[0]))];
+		long a[4] = { fz_arg(), fz_arg(), fz_arg(), fz_arg() };
+
+		if (nr == SYS_alarm)
+			a[0] &= 3;
+		if (nr == SYS_timer_create && (rnd() & 1)) { /* make some timers */
+			a[1] = (long)fz_page;
+			a[2] = (long)(fz_page + 2048);
+		}
+		if ((nr == SYS_timer_settime || nr == SYS_timerfd_settime) && (rnd() & 1))
+			a[2] = (long)fz_page;
+		if (nr == SYS_setitimer && (rnd() & 1))
+			a[0] = rnd() % 3;
+		syscall(nr, a[0], a[1], a[2], a[3]);
+		done++;
+	}
+	msleep(30); /* let armed timers fire into the handlers */
+	/* quiet everything down, close what was opened */
+	{
+		struct itimerval z = { { 0, 0 }, { 0, 0 } };
+
+		for (int w = 0; w < 3; w++)
+			setitimer(w, &z, NULL);
+		alarm(0);
+		for (int id = 0; id < 1024; id++)
+			syscall(SYS_timer_delete, id);
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	}
+	CHECK("fuzz", done == n, "%ld of %ld calls", done, n);
+	printf("figure fuzz: %ld calls, %ld signals handled\n", done, fz_sigs);
+	return gt_done();
+}
+
+int main(int argc, char **argv)
 {
 	gt_init();
+	if (argc > 1 && !strcmp(argv[1], "fuzz"))
+		return fuzz(argc > 2 ? atol(argv[2]) : 20000, argc > 3 ? strtoul(argv[3], NULL, 0) : 1);
 	test_thread_id();
 	test_overrun();
 	test_misc_timers();
