@@ -180,6 +180,15 @@ int signal_queue(struct thread *t, int sig, const struct sig_info_k *ik)
 	for (struct thread *u = thread_first(); u; u = u->all_next)
 		if (!(u->sigmask & BIT(sig)) && u->state == THREAD_BLOCKED && u->interruptible) {
 			sched_interrupt(u);
+			return 1;
+		}
+	/* none blocked: unless the sender takes it on its way out, kick a
+	 * thread running on another CPU into the kernel to take it */
+	if (current() && !current()->idle && !(current()->sigmask & BIT(sig)))
+		return 1;
+	for (struct thread *u = thread_first(); u; u = u->all_next)
+		if (!(u->sigmask & BIT(sig)) && u->state == THREAD_RUNNING) {
+			sched_interrupt(u);
 			break;
 		}
 	return 1;
