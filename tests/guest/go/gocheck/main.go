@@ -3,8 +3,11 @@
 // GOMAXPROCS, async preemption of a spinning goroutine (SIGURG via tgkill),
 // panic/recover, a nil dereference turned into a panic (SIGSEGV delivery),
 // os.Args/os.Getenv, reading a file, os.Pipe through the netpoller,
-// signal.Notify, runtime.GC under load.
-// Usage: gocheck [CASE...] (no case or "all": all but crash and idle). Prints "ok NAME", "FAIL NAME:
+// signal.Notify, runtime.GC under load, goroutines running at the same
+// time on two CPUs (parallel: a spin handshake) and collections while
+// goroutines spin without calls (gc-load).
+// Usage: gocheck [CASE...] (no case or "all": all but crash, idle, parallel
+// and gc-load). Prints "ok NAME", "FAIL NAME:
 // why" or "skip NAME: reason" per case, "figure NAME: ..." for measured
 // values; exits 0 only when nothing failed. Built CGO_ENABLED=0 (static)
 // by the suite; validated natively before it runs under monos.
@@ -598,6 +601,94 @@ func caseGC() {
 	check("gc", bad == 0 && ms1.NumGC-ms0.NumGC >= 6, "bad %d cycles %d", bad, ms1.NumGC-ms0.NumGC)
 }
 
+// two goroutines hand a token back and forth through atomics, without a
+// call in the loop: with GOMAXPROCS >= 2 on two CPUs they run at the same
+// time and 1000 turns take milliseconds; one CPU could pass the
+// turn only when the kernel preempts a spinner (ms each)
+func caseParallel() {
+	if runtime.NumCPU() < 2 || runtime.GOMAXPROCS(0) < 2 {
+		fmt.Printf("skip parallel: NumCPU %d GOMAXPROCS %d (needs 2 of each)\n",
+			runtime.NumCPU(), runtime.GOMAXPROCS(0))
+		return
+	}
+	const turns = 1000
+	var a, b int32
+	done := make(chan struct{})
+	go func() {
+		for i := int32(1); i <= turns; i++ {
+			for atomic.LoadInt32(&a) != i {
+			}
+			atomic.StoreInt32(&b, i)
+		}
+		close(done)
+	}()
+	t0 := time.Now()
+	for i := int32(1); i <= turns; i++ {
+		atomic.StoreInt32(&a, i)
+		for atomic.LoadInt32(&b) != i {
+		}
+	}
+	<-done
+	el := time.Since(t0)
+	fmt.Printf("figure parallel: %v per spin handshake\n", el/turns)
+	check("parallel", el < 8*time.Second, "%d handshakes took %v", turns, el)
+}
+
+// runtime.GC while goroutines spin without calls (the collector's
+// stop-the-world preempts them with SIGURG) and others allocate: the
+// spinners' counts and the allocated lists come out right
+func caseGCLoad() {
+	var stop int32
+	var wg sync.WaitGroup
+	counts := make([]int64, 2)
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			n := int64(0)
+			for atomic.LoadInt32(&stop) == 0 {
+				n++
+			}
+			counts[g] = n
+		}(g)
+	}
+	var bad int32
+	var awg sync.WaitGroup
+	for g := 0; g < 2; g++ {
+		awg.Add(1)
+		go func() {
+			defer awg.Done()
+			var keep [][]byte
+			for i := 0; i < 3000; i++ {
+				b := make([]byte, 512)
+				b[0], b[511] = byte(i), byte(i>>8)
+				if i%10 == 0 {
+					keep = append(keep, b)
+				}
+			}
+			for j, b := range keep {
+				if b[0] != byte(j*10) || b[511] != byte((j*10)>>8) {
+					atomic.StoreInt32(&bad, 1)
+				}
+			}
+		}()
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	t0 := time.Now()
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+	}
+	el := time.Since(t0)
+	awg.Wait()
+	atomic.StoreInt32(&stop, 1)
+	wg.Wait()
+	runtime.ReadMemStats(&ms1)
+	fmt.Printf("figure gc-load: 3 collections with 2 spinning goroutines in %v\n", el)
+	check("gc-load", bad == 0 && counts[0] > 0 && counts[1] > 0 && ms1.NumGC-ms0.NumGC >= 3,
+		"bad %d spinner loops %v cycles %d", bad, counts, ms1.NumGC-ms0.NumGC)
+}
+
 // not part of "all": an unrecovered nil dereference; the runtime prints
 // "panic: ... [signal SIGSEGV: segmentation violation code=0x1 addr=0x48 ...]"
 // from the siginfo and exits 2
@@ -632,6 +723,8 @@ func main() {
 		{"gc", caseGC},
 		{"preempt", casePreempt},
 		{"preempt-fpu", casePreemptFPU},
+		{"parallel", caseParallel},
+		{"gc-load", caseGCLoad},
 		{"crash", caseCrash},
 		{"idle", caseIdle},
 	}
@@ -642,7 +735,8 @@ func main() {
 	ran := 0
 	for _, c := range cases {
 		explicit := want[c.name]
-		if (c.name == "crash" || c.name == "idle") && !explicit {
+		if (c.name == "crash" || c.name == "idle" || c.name == "parallel" ||
+			c.name == "gc-load") && !explicit {
 			continue
 		}
 		if len(want) > 0 && !explicit && !want["all"] {
