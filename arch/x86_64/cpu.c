@@ -10,7 +10,6 @@
 #include "kernel/boot.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
-#include "arch/x86_64/vdso/vdso.h"
 
 struct cpu_features cpu;
 u8 arch_smap_on; /* entry.S: stac/clac around user copies */
@@ -276,7 +275,6 @@ void cpu_ap_setup(void *area, u32 cpu_id, u64 ist_base)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	trap_init(); /* the shared IDT (rewritten with the same entries) */
 	syscall_msrs();
-	vdso_cpu_init(cpu_id); /* TSC_AUX for the vDSO's getcpu */
 }
 
 void arch_cpu_init(void)
@@ -294,7 +292,6 @@ void arch_cpu_init(void)
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	trap_init();
 	syscall_msrs();
-	vdso_cpu_init(0);
 	fpu_setup();
 	u64 cr4 = read_cr4();
 	bsp_cr0 = read_cr0();

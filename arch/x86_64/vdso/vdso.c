@@ -6,11 +6,11 @@
  * freed by munmap: PTE_SW_SHARED) and holds the clock parameters the vDSO
  * needs to compute exactly what clock_gettime computes (vvar.h). kvmclock
  * time is not mirrored: with it the vDSO calls the kernel. getcpu reads
- * IA32_TSC_AUX (set per CPU here) through RDPID or RDTSCP. The vsyscall
+ * IA32_TSC_AUX (the CPU index, written on every CPU by cpu.c's
+ * cpu_set_tsc_aux) through RDPID or RDTSCP. The vsyscall
  * page (0xffffffffff600000) is not mapped; a call into one of its three
  * entries faults and is emulated (Linux's vsyscall=xonly behaviour: reads
- * of the page stay SIGSEGV). Called by sys/exec.c, arch/x86_64/cpu.c and
- * arch/x86_64/traps.c.
+ * of the page stay SIGSEGV). Called by sys/exec.c and arch/x86_64/traps.c.
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
@@ -20,7 +20,6 @@
 #include "arch/x86_64/vdso/vdso.h"
 #include "arch/x86_64/vdso/vvar.h"
 
-#define MSR_TSC_AUX	   0xc0000103
 #define VDSO_COARSE_RES_NS 4000000 /* sys_clock_getres's coarse resolution */
 
 extern const u8 vdso_image_start[], vdso_image_end[];
@@ -36,12 +35,6 @@ static bool cpu_has_rdpid(void)
 static bool cpu_has_rdtscp(void)
 {
 	return cpu.ext1_edx & (1u << 27);
-}
-
-void vdso_cpu_init(u32 cpu_id)
-{
-	if (cpu_has_rdpid() || cpu_has_rdtscp())
-		wrmsr(MSR_TSC_AUX, cpu_id & 0xfff); /* node 0 */
 }
 
 /* the kernel's TSC formula (clock.c) for a TSC value */

@@ -1,8 +1,7 @@
 /*
  * vdso.h - the vDSO and the legacy vsyscall page (arch layer): the kernel
  * side in arch/x86_64/vdso/vdso.c. Called by the ELF loader (sys/exec.c:
- * vdso_map, AT_SYSINFO_EHDR), the CPU setup (arch/x86_64/cpu.c:
- * vdso_cpu_init on every CPU) and the page-fault handler
+ * vdso_map, AT_SYSINFO_EHDR) and the page-fault handler
  * (arch/x86_64/traps.c: vsyscall_emulate).
  */
 #ifndef ARCH_X86_64_VDSO_H
@@ -18,9 +17,6 @@ struct user_regs;
  * gap below the mmap top (so randomised with it; fixed with noaslr:t).
  * *ehdr gets the image's address for AT_SYSINFO_EHDR. 0 or -errno. */
 int vdso_map(u64 *ehdr);
-
-/* per CPU: IA32_TSC_AUX = (node << 12) | cpu_id for RDTSCP/RDPID */
-void vdso_cpu_init(u32 cpu_id);
 
 /* a user fetch fault at a vsyscall entry (gettimeofday 0x000, time
  * 0x400, getcpu 0x800): run the call, return to the caller; true when
