@@ -65,7 +65,8 @@ struct ptimer {
 	bool realtime; /* CLOCK_REALTIME: absolute times convert through the base */
 	int notify;    /* SIGEV_* (THREAD_ID as SIGEV_THREAD_ID) */
 	int signo;
-	int tid; /* SIGEV_THREAD_ID target; PT_THREAD_CPU: the thread timed */
+	int tid;     /* SIGEV_THREAD_ID target */
+	int cpu_tid; /* PT_THREAD_CPU: the thread timed */
 	u64 sigval;
 	bool active;  /* a value is set */
 	bool waiting; /* fired, signal queued: re-armed when it is dequeued */
@@ -92,7 +93,7 @@ static u64 pt_now(const struct ptimer *p)
 	case PT_PROC_CPU:
 		return sched_process_cpu_ns();
 	case PT_THREAD_CPU:
-		t = thread_find(p->tid);
+		t = thread_find(p->cpu_tid);
 		return t ? sched_thread_cpu_ns(t) : 0;
 	default:
 		return clock_now_ns();
@@ -279,7 +280,7 @@ static int pt_clock_of(s64 clk, struct ptimer *p)
 			if (!t)
 				return -EINVAL;
 			p->clock = PT_THREAD_CPU;
-			p->tid = t->tid;
+			p->cpu_tid = t->tid;
 			return 0;
 		}
 		if (who != 0 && who != 1)
@@ -304,7 +305,7 @@ static int pt_clock_of(s64 clk, struct ptimer *p)
 		return 0;
 	case CLOCK_THREAD_CPUTIME_ID:
 		p->clock = PT_THREAD_CPU;
-		p->tid = current()->tid;
+		p->cpu_tid = current()->tid;
 		return 0;
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE:
@@ -319,7 +320,7 @@ long sys_timer_create(SYS_ARGS)
 {
 	struct sigevent_abi ev;
 	struct ptimer *p;
-	int id, err, cpu_tid;
+	int id, err;
 
 	for (id = 0; id < PTIMER_MAX && ptimers[id]; id++)
 		;
@@ -358,18 +359,11 @@ long sys_timer_create(SYS_ARGS)
 		kfree(p);
 		return err;
 	}
-	cpu_tid = p->tid;
 	p->notify = ev.notify == SIGEV_THREAD ? SIGEV_SIGNAL : ev.notify;
 	p->signo = ev.signo;
 	p->sigval = ev.value;
-	if (p->notify == SIGEV_THREAD_ID) {
-		if (p->clock == PT_THREAD_CPU && cpu_tid != ev.tid) {
-			/* one tid field: the timed thread must be the target */
-			kfree(p);
-			return -EINVAL;
-		}
+	if (p->notify == SIGEV_THREAD_ID)
 		p->tid = ev.tid;
-	}
 	if (copy_to_user(a2, &id, sizeof(id))) {
 		kfree(p);
 		return -EFAULT;

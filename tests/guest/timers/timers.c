@@ -174,8 +174,8 @@ static void test_timerfd_abs_and_errors(void)
 		struct itimerspec its = { { 0, 0 }, { 0, 0 } };
 
 		fd = timerfd_create(clocks[i].clk, 0);
+		t0 = now_us(); /* before reading the base: the deadline is >= t0 + 40 ms */
 		clock_gettime(clocks[i].clk, &ts);
-		t0 = now_us();
 		ts.tv_nsec += 40000000;
 		if (ts.tv_nsec >= 1000000000) {
 			ts.tv_sec++;
@@ -419,11 +419,11 @@ static void test_wait_timeouts(void)
 		fd_set rd;
 
 		/* select wakes for a timerfd expiry before its own timeout */
-		arm(tfd, 0, 30000000, 0);
 		FD_ZERO(&rd);
 		FD_SET(tfd, &rd);
 		tv = (struct timeval){ 2, 0 };
-		t0 = now_us();
+		t0 = now_us(); /* before arming: the timer runs from there */
+		arm(tfd, 0, 30000000, 0);
 		r = select(tfd + 1, &rd, NULL, NULL, &tv);
 		dt = now_us() - t0;
 		CHECK("select-timerfd-readable", r == 1 && FD_ISSET(tfd, &rd) && dt >= 30000 &&
