@@ -5,14 +5,18 @@
  * (lib/tfs.c) reads the volume through a struct tfs_dev over the
  * blockdev with a small sector cache (32 blocks of 64 KiB, LRU; large
  * reads go straight to the device). The root tuple is the config (manifest).
- * Writes go through to the device (cached blocks are updated); fs_sync
- * (fsync and friends) writes the TFS log and flushes the device.
- * fs_shutdown writes the log, the KLOG area (exit code + console tail)
- * and flushes the disk.
+ * File data is cached above this in fs/pagecache.c; its writeback and the
+ * log go through to the device here (cached blocks are updated); fs_sync
+ * (after the page cache's writeback, for fsync and friends) writes the
+ * TFS log, flushes the device, and only then frees sectors that removed
+ * files, truncates and punched holes gave up. fs_shutdown writes back
+ * the page cache, writes the log, the KLOG area (exit code + console
+ * tail) and flushes the disk.
  * Layer: fs. Callers: kernel/init.c (fs_init), kernel/exit.c
  * (fs_shutdown), everyone (config_root, config_flag).
  */
 #include "fs/vfs.h"
+#include "fs/pagecache.h"
 #include "lib/image.h"
 #include "lib/tfs.h"
 #include "lib/tfs_file.h"
@@ -213,6 +217,14 @@ static int fs_try_mount(struct blockdev *bd)
 	}
 	vfs_readonly = !bd->write || value_flag(root_tuple, "readonly_rootfs");
 	vfs_program_rw = value_flag(root_tuple, "program_overwrite");
+	/* sectors a truncate or hole gives up are reused only after the
+	 * record is on the disk (fs_sync) */
+	tfs_set_defer_release(root_fs, true);
+	err = pagecache_init(root_fs, !vfs_readonly);
+	if (err) {
+		kprintf("fs: %s: no memory for the page cache\n", bd->name);
+		goto out_close;
+	}
 	if (lay.has_mbr && lay.klog_lba) {
 		klog_bd = bd;
 		klog_lba = lay.klog_lba;
@@ -308,7 +320,7 @@ static int fs_flush_dev(void)
 	return 0;
 }
 
-int fs_sync(void)
+static int fs_sync_locked(void)
 {
 	int err;
 
@@ -321,12 +333,26 @@ int fs_sync(void)
 		return err;
 	/* the removals are durable: their sectors may be reused now (and
 	 * before compaction frees the removed nodes) */
+	tfs_release_pending(root_fs);
 	vfs_release_deferred();
+	pagecache_note_sync();
 	err = fs_maybe_compact();
 	if (!err && compact_flush_pending) {
 		compact_flush_pending = false;
 		err = fs_flush_dev();
 	}
+	return err;
+}
+
+/* under the filesystem lock: a log write never interleaves with a
+ * change (device waits sleep) */
+int fs_sync(void)
+{
+	int err;
+
+	pagecache_lock();
+	err = fs_sync_locked();
+	pagecache_unlock();
 	return err;
 }
 
@@ -375,8 +401,18 @@ void fs_shutdown(int exit_code)
 		     (unsigned long long)rootdev.direct,
 		     (unsigned long long)(rootdev.read_ns / 1000));
 	if (root_fs && !vfs_readonly) {
-		int err = tfs_flush(root_fs);
+		u64 cached, dirty, written;
+		int err;
 
+		pagecache_stats(&cached, &dirty, &written);
+		klog("fs: page cache at exit: %llu pages, %llu dirty, %llu written back so far",
+		     (unsigned long long)cached, (unsigned long long)dirty,
+		     (unsigned long long)written);
+		err = pagecache_shutdown();
+		if (err)
+			kprintf("fs: writing cached file data at exit failed: %s\n",
+				errno_name(err));
+		err = tfs_flush(root_fs);
 		if (err)
 			kprintf("fs: writing the rootfs log at exit failed: %s\n", errno_name(err));
 		klog("fs: rootfs writes: %llu requests, %llu sectors",

@@ -7,6 +7,7 @@
  * Layer: fs. Callers: fs/vfs.c, fs/special.c, sys/sys_file*.c.
  */
 #include "fs/vfs.h"
+#include "fs/pagecache.h"
 #include "lib/tfs.h"
 #include "lib/value.h"
 
@@ -345,7 +346,7 @@ int vnode_stat(const struct vnode *vn, struct kstat *st)
 	} else if (vn->kind == VN_PROC_NODE) {
 		st->st_size = 0; /* as Linux: the size is known only by reading */
 	} else {
-		st->st_size = (s64)tfs_file_length(vn->tfs);
+		st->st_size = (s64)pagecache_size(vn->tfs); /* the cache may be ahead */
 		st->st_blocks = (s64)(ALIGN_UP((u64)st->st_size, 4096) / 512);
 	}
 	if (vn->kind == VN_TFS) {

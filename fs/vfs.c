@@ -7,6 +7,7 @@
  * vfs_open, vfs_pread, vfs_size, fd_get, file_put), fs/mount.c.
  */
 #include "fs/vfs.h"
+#include "fs/pagecache.h"
 #include "lib/tfs.h"
 #include "lib/value.h"
 
@@ -193,7 +194,7 @@ static s64 tfs_file_pread(struct file *f, void *kbuf, u64 len, u64 off)
 {
 	if (!len)
 		return 0;
-	return tfs_file_read(root_fs, f->vn.tfs, kbuf, off, len);
+	return pagecache_read(f->vn.tfs, kbuf, off, len);
 }
 
 static s64 tfs_file_fread(struct file *f, void *kbuf, u64 len)
@@ -212,7 +213,7 @@ static void tfs_file_close(struct file *f)
 
 static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
 {
-	u64 size = tfs_file_length(f->vn.tfs);
+	u64 size = pagecache_size(f->vn.tfs);
 	s64 base;
 
 	switch (whence) {
@@ -280,10 +281,61 @@ static u8 dtype_of(const struct vnode *vn)
 	}
 }
 
+/* a rootfs directory's names as they were at the first getdents (and
+ * after a rewind to 0): entry i of the listing is snap->keys[i], looked
+ * up again when it is returned (names removed meanwhile are skipped), so
+ * a readdir loop that unlinks what it reads sees every entry exactly once
+ * (removals move entries inside the children tuple) */
+struct dir_snap {
+	u32 n;
+	const struct symbol *keys[];
+};
+
+static struct dir_snap *dir_snapshot(struct file *f)
+{
+	const struct value *ch = tuple_get(f->vn.tfs, sym("children"));
+	u32 n = ch && ch->type == VALUE_TUPLE ? tuple_count(ch) : 0;
+	struct dir_snap *s = kmalloc(sizeof(*s) + n * sizeof(s->keys[0]));
+
+	if (!s)
+		return NULL;
+	s->n = n;
+	for (u32 i = 0; i < n; i++)
+		s->keys[i] = tuple_at(ch, i)->key;
+	return s;
+}
+
+/* entry k of a snapshotted directory: as vnode_dirent; entries past the
+ * snapshot are the synthetic ones after the tuple's (root: dev proc sys) */
+static int dir_snap_dirent(struct file *f, struct dir_snap *s, u64 k, const char **name,
+			   size_t *len, struct vnode *child)
+{
+	const struct value *ch = tuple_get(f->vn.tfs, sym("children"));
+	s64 at;
+
+	if (k >= s->n)
+		return vnode_dirent(&f->vn, tuple_count(ch) + (k - s->n), name, len, child);
+	at = tuple_pos(ch, s->keys[k]);
+	if (at < 0)
+		return 0; /* removed since: skip */
+	return vnode_dirent(&f->vn, (u64)at, name, len, child);
+}
+
+static void dir_close(struct file *f)
+{
+	kfree(f->priv);
+	f->priv = NULL;
+}
+
 static s64 dir_getdents(struct file *f, void *kbuf, u64 len)
 {
 	u8 *out = kbuf;
 	u64 used = 0;
+
+	if (f->vn.kind == VN_TFS && (f->pos == 0 || !f->priv)) {
+		kfree(f->priv);
+		f->priv = dir_snapshot(f); /* NULL (no memory): live positions */
+	}
 
 	for (;;) {
 		const char *name;
@@ -304,7 +356,8 @@ static s64 dir_getdents(struct file *f, void *kbuf, u64 len)
 			child = vnode_parent(&f->vn);
 			r = 1;
 		} else {
-			r = vnode_dirent(&f->vn, f->pos - 2, &name, &nlen, &child);
+			r = f->priv ? dir_snap_dirent(f, f->priv, f->pos - 2, &name, &nlen, &child)
+				    : vnode_dirent(&f->vn, f->pos - 2, &name, &nlen, &child);
 			if (r < 0)
 				break; /* end of directory */
 			if (r == 0) {
@@ -358,6 +411,7 @@ const struct file_ops dir_file_ops = {
     .pread = dir_pread,
     .lseek = dir_lseek,
     .getdents = dir_getdents,
+    .close = dir_close,
 };
 
 /* O_PATH: a handle to a node, no I/O */
@@ -420,8 +474,18 @@ int vfs_openat(int dirfd, const char *path, int flags, u32 mode, struct file **o
 	int err;
 
 	*out = NULL;
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		/* an unnamed file in the directory path (fs/write.c) */
+		if (acc != O_WRONLY && acc != O_RDWR)
+			return -EINVAL;
+		err = vfs_tmpfile_at(dirfd, path, &vn, &parent);
+		if (err)
+			return err;
+		flags &= ~O_DIRECTORY;
+		created = true;
+		r.type = PATH_T_FILE;
+		goto opened;
+	}
 	/* O_CREAT|O_EXCL never follows a final symlink (EEXIST on it) */
 	err =
 	    vfs_lookup_at(dirfd, path,
@@ -473,7 +537,7 @@ opened:
 			if (err)
 				return err;
 		}
-		if ((flags & O_TRUNC) && !created && tfs_file_length(vn.tfs)) {
+		if ((flags & O_TRUNC) && !created && pagecache_size(vn.tfs)) {
 			err = vfs_truncate(&vn, 0);
 			if (err)
 				return err;

@@ -220,15 +220,24 @@ int vnode_pmap_set(const struct value *dir, const struct value *parent);
 int vfs_write_check(const struct vnode *vn);
 /* O_CREAT of a missing name: the new empty file (-EEXIST if it exists) */
 int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent);
+/* O_TMPFILE in the directory at path: a new file with no name (an orphan) */
+int vfs_tmpfile_at(int dirfd, const char *path, struct vnode *vn, struct vnode *parent);
 s64 vfs_file_write(struct file *f, const void *kbuf, u64 len);
 s64 vfs_file_pwrite(struct file *f, const void *kbuf, u64 len, u64 off);
 void vfs_file_closing(struct file *f);
 int vfs_truncate(const struct vnode *vn, u64 len);
 int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size);
+int vfs_punch_hole(struct file *f, u64 off, u64 len); /* FALLOC_FL_PUNCH_HOLE|KEEP_SIZE */
+/* the page cache's way to the TFS core (ENOSPC retried after a sync that
+ * frees removed files' sectors) */
+int vfs_data_write(struct value *node, const void *kbuf, u64 off, u64 len);
+int vfs_data_truncate(struct value *node, u64 len);
+int vfs_data_punch(struct value *node, u64 off, u64 len);
 int vfs_touch(struct value *node, bool atime_too);
 /* times: [0] atime, [1] mtime; set[i] false leaves it */
 int vfs_set_times(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2]);
-int vfs_sync_file(struct file *f); /* f NULL: everything */
+/* write back f's cached data (f NULL: every file's), then fs_sync */
+int vfs_sync_file(struct file *f);
 int vfs_mkdirat(int dirfd, const char *path);
 int vfs_symlinkat(const char *target, int dirfd, const char *path);
 int vfs_unlinkat(int dirfd, const char *path, bool rmdir);

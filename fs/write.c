@@ -7,12 +7,19 @@
  * Write permission: -EROFS everywhere when the manifest has
  * readonly_rootfs:t; the program file is read-only unless
  * program_overwrite:t.
+ * File data goes through the page cache (fs/pagecache.c): write() fills
+ * cached pages, the cache writes them back with vfs_data_write; fsync and
+ * sync write the file's (every file's) dirty pages, then the log.
  * Unlinked files that are still open keep their data until the last
  * close (vfs_file_released); removed files' sectors are reused only after
- * the removal is synced (vfs_release_deferred).
- * Layer: fs. Callers: fs/vfs.c (open, tfs_file_ops), sys/sys_fswrite.c.
+ * the removal is synced (vfs_release_deferred), and so are the sectors a
+ * truncate or punched hole takes (lib: tfs_set_defer_release).
+ * Layer: fs. Callers: fs/vfs.c (open, tfs_file_ops), fs/pagecache.c,
+ * sys/sys_fswrite.c.
  */
 #include "fs/vfs.h"
+#include "fs/pagecache.h"
+#include "lib/format.h"
 #include "lib/tfs.h"
 #include "lib/tfs_file.h"
 #include "lib/value.h"
@@ -36,6 +43,7 @@ int vfs_write_check(const struct vnode *vn)
 		return -EACCES;
 	if (vn && vnode_is_program(vn) && !vfs_program_rw)
 		return -EROFS;
+	pagecache_meta_dirty(); /* a change follows: the writeback thread syncs it */
 	return 0;
 }
 
@@ -63,7 +71,7 @@ int vfs_touch(struct value *node, bool atime_too)
 	return err;
 }
 
-int vfs_set_times(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2])
+static int vfs_set_times_locked(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2])
 {
 	static const char *const keys[2] = {"atime", "mtime"};
 	int err = vfs_write_check(NULL);
@@ -238,6 +246,7 @@ static u32 ndeferred, deferred_cap;
 
 static void vfs_release_later(struct value *node)
 {
+	pagecache_node_gone(node); /* its cached pages must not be written now */
 	if (ndeferred == deferred_cap) {
 		u32 ncap = deferred_cap ? deferred_cap * 2 : 64;
 		struct value **n = kmalloc(ncap * sizeof(*n));
@@ -298,7 +307,7 @@ static void vfs_file_released(struct file *f)
 
 /* ---- create / open ---- */
 
-int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent)
+static int vfs_create_at_locked(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent)
 {
 	struct vfs_where w;
 	struct value *node;
@@ -326,28 +335,101 @@ int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, stru
 	return 0;
 }
 
+/* O_TMPFILE: a new file in the directory at path that has no name: it
+ * is created under a hidden name and that name is removed at once (both
+ * records are logged together, so a crash keeps neither or both); the
+ * node is an orphan like an unlinked open file, its sectors freed after
+ * the last close. It can never get a name (link is EPERM on TFS). */
+static int vfs_tmpfile_at_locked(int dirfd, const char *path, struct vnode *vn, struct vnode *parent)
+{
+	static u64 serial;
+	struct path_result r;
+	struct vfs_where w;
+	struct value *node;
+	char name[40];
+	int err, slot;
+
+	err = vfs_lookup_at(dirfd, path, 0, &r);
+	if (err)
+		return err;
+	if (r.type != PATH_T_DIR)
+		return -ENOTDIR;
+	memset(&w, 0, sizeof(w));
+	w.dir = vnode_from_path(r.node);
+	if (w.dir.kind != VN_TFS)
+		return -EOPNOTSUPP;
+	err = vfs_write_check(&w.dir);
+	if (err)
+		return err;
+	for (slot = 0; slot < ORPHAN_MAX && orphans[slot]; slot++)
+		;
+	if (slot == ORPHAN_MAX)
+		return -ENOSPC; /* too many unnamed open files */
+	snprintf(name, sizeof(name), ".monos-tmpfile-%llu", (unsigned long long)++serial);
+	w.name = sym(name);
+	if (!w.name)
+		return -ENOMEM;
+	w.children = tuple_get(w.dir.tfs, s_children());
+	if (w.children && tuple_get(w.children, w.name))
+		return -EEXIST;
+	node = new_node();
+	if (!node)
+		return -ENOMEM;
+	err = vfs_link_new(&w, node);
+	if (err)
+		return err;
+	err = tfs_set(vfs_tfs(), w.children, w.name, NULL);
+	if (err)
+		return err;
+	orphans[slot] = w.node;
+	*vn = (struct vnode){VN_TFS, 0, w.node};
+	*parent = w.dir;
+	return 0;
+}
+
 /* ---- data ---- */
+
+/* the page cache's writeback: data sectors first, records queued */
+int vfs_data_write(struct value *node, const void *kbuf, u64 off, u64 len)
+{
+	int err = tfs_file_write(vfs_tfs(), node, kbuf, off, len);
+
+	if (vfs_retry_nospc(err))
+		err = tfs_file_write(vfs_tfs(), node, kbuf, off, len);
+	return err;
+}
+
+int vfs_data_truncate(struct value *node, u64 len)
+{
+	if (len == tfs_file_length(node) && tuple_get(node, sym("filelength")))
+		return 0;
+	return tfs_file_truncate(vfs_tfs(), node, len);
+}
+
+int vfs_data_punch(struct value *node, u64 off, u64 len)
+{
+	return tfs_file_punch(vfs_tfs(), node, off, len);
+}
 
 s64 vfs_file_pwrite(struct file *f, const void *kbuf, u64 len, u64 off)
 {
 	int err = vfs_write_check(&f->vn);
+	s64 n;
 
 	if (err)
 		return err;
 	if (!len)
 		return 0;
-	err = tfs_file_write(vfs_tfs(), f->vn.tfs, kbuf, off, len);
-	if (vfs_retry_nospc(err))
-		err = tfs_file_write(vfs_tfs(), f->vn.tfs, kbuf, off, len);
-	if (err)
-		return err;
+	n = pagecache_write(f->vn.tfs, kbuf, off, len);
+	if (n <= 0)
+		return n;
 	f->priv = (void *)1; /* mtime is set at fsync/close */
 	if (f->flags & (O_SYNC | O_DSYNC)) {
 		err = vfs_sync_file(f);
 		if (err)
 			return err;
 	}
-	return (s64)len;
+	return n;
 }
 
 s64 vfs_file_write(struct file *f, const void *kbuf, u64 len)
@@ -355,14 +437,14 @@ s64 vfs_file_write(struct file *f, const void *kbuf, u64 len)
 	s64 n;
 
 	if (f->flags & O_APPEND)
-		f->pos = tfs_file_length(f->vn.tfs);
+		f->pos = pagecache_size(f->vn.tfs);
 	n = vfs_file_pwrite(f, kbuf, len, f->pos);
 	if (n > 0)
 		f->pos += (u64)n;
 	return n;
 }
 
-int vfs_truncate(const struct vnode *vn, u64 len)
+static int vfs_truncate_locked(const struct vnode *vn, u64 len)
 {
 	int err = vfs_write_check(vn);
 
@@ -374,41 +456,64 @@ int vfs_truncate(const struct vnode *vn, u64 len)
 		return -EINVAL;
 	if (len > ((u64)1 << 62))
 		return -EFBIG;
-	if (len != tfs_file_length(vn->tfs) || !tuple_get(vn->tfs, sym("filelength"))) {
-		err = tfs_file_truncate(vfs_tfs(), vn->tfs, len);
+	if (len != pagecache_size(vn->tfs) || !tuple_get(vn->tfs, sym("filelength"))) {
+		err = pagecache_truncate(vn->tfs, len);
 		if (err)
 			return err;
 	}
 	return vfs_touch(vn->tfs, false);
 }
 
-int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size)
+static int vfs_fallocate_locked(struct file *f, u64 off, u64 len, bool keep_size)
 {
 	int err = vfs_write_check(&f->vn);
 
 	if (err)
 		return err;
+	/* the disk gets the cached data first; the cache then takes the
+	 * length the allocation gave the file */
+	err = pagecache_settle(f->vn.tfs);
+	if (err)
+		return err;
 	err = tfs_file_allocate(vfs_tfs(), f->vn.tfs, off, len, keep_size);
 	if (vfs_retry_nospc(err))
 		err = tfs_file_allocate(vfs_tfs(), f->vn.tfs, off, len, keep_size);
+	if (!err)
+		err = pagecache_settle(f->vn.tfs);
 	return err;
 }
 
-int vfs_sync_file(struct file *f)
+static int vfs_punch_hole_locked(struct file *f, u64 off, u64 len)
 {
+	int err = vfs_write_check(&f->vn);
+
+	if (err)
+		return err;
+	err = pagecache_punch(f->vn.tfs, off, len);
+	if (!err)
+		f->priv = (void *)1;
+	return err;
+}
+
+static int vfs_sync_file_locked(struct file *f)
+{
+	int err;
+
 	if (!vfs_tfs() || vfs_readonly)
 		return 0;
 	if (f && f->priv && f->vn.kind == VN_TFS) {
-		int err = vfs_touch(f->vn.tfs, false);
-
+		err = vfs_touch(f->vn.tfs, false);
 		if (err)
 			return err;
 		f->priv = NULL;
 	}
+	err = pagecache_writeback(f && f->vn.kind == VN_TFS ? f->vn.tfs : NULL);
+	if (err)
+		return err;
 	return fs_sync();
 }
 
-void vfs_file_closing(struct file *f)
+static void vfs_file_closing_locked(struct file *f)
 {
 	if (f->priv && f->vn.kind == VN_TFS && !vfs_readonly)
 		vfs_touch(f->vn.tfs, false);
@@ -418,7 +523,7 @@ void vfs_file_closing(struct file *f)
 
 /* ---- namespace ---- */
 
-int vfs_mkdirat(int dirfd, const char *path)
+static int vfs_mkdirat_locked(int dirfd, const char *path)
 {
 	struct vfs_where w;
 	struct value *node;
@@ -441,7 +546,7 @@ int vfs_mkdirat(int dirfd, const char *path)
 	return vfs_link_new(&w, node);
 }
 
-int vfs_symlinkat(const char *target, int dirfd, const char *path)
+static int vfs_symlinkat_locked(const char *target, int dirfd, const char *path)
 {
 	struct vfs_where w;
 	struct value *node;
@@ -468,7 +573,7 @@ int vfs_symlinkat(const char *target, int dirfd, const char *path)
 	return vfs_link_new(&w, node);
 }
 
-int vfs_unlinkat(int dirfd, const char *path, bool rmdir)
+static int vfs_unlinkat_locked(int dirfd, const char *path, bool rmdir)
 {
 	struct vfs_where w;
 	struct value *node;
@@ -529,8 +634,8 @@ static bool dir_contains(const struct value *a, const struct value *b)
 	return true;
 }
 
-int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
-		  unsigned flags)
+static int vfs_renameat2_locked(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+				  unsigned flags)
 {
 	struct vfs_where o, n;
 	struct value *src, *dst;
@@ -636,4 +741,128 @@ bool vfs_compact_safe(void)
 			return false;
 	}
 	return true;
+}
+
+/* ---- the filesystem lock ----
+ * Device waits sleep, so another thread (or the page cache's writeback
+ * thread) may run while one is inside the TFS core: every change below
+ * runs under the page cache's lock (recursive: fs_sync and the cache's
+ * own calls nest), so TFS changes never interleave. */
+
+int vfs_set_times(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2])
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_set_times_locked(vn, sec, nsec, set);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_create_at_locked(dirfd, path, excl, vn, parent);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_tmpfile_at(int dirfd, const char *path, struct vnode *vn, struct vnode *parent)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_tmpfile_at_locked(dirfd, path, vn, parent);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_truncate(const struct vnode *vn, u64 len)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_truncate_locked(vn, len);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_fallocate_locked(f, off, len, keep_size);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_punch_hole(struct file *f, u64 off, u64 len)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_punch_hole_locked(f, off, len);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_sync_file(struct file *f)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_sync_file_locked(f);
+	pagecache_unlock();
+	return r;
+}
+
+void vfs_file_closing(struct file *f)
+{
+	pagecache_lock();
+	vfs_file_closing_locked(f);
+	pagecache_unlock();
+}
+
+int vfs_mkdirat(int dirfd, const char *path)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_mkdirat_locked(dirfd, path);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_symlinkat(const char *target, int dirfd, const char *path)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_symlinkat_locked(target, dirfd, path);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_unlinkat(int dirfd, const char *path, bool rmdir)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_unlinkat_locked(dirfd, path, rmdir);
+	pagecache_unlock();
+	return r;
+}
+
+int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		  unsigned flags)
+{
+	int r;
+
+	pagecache_lock();
+	r = vfs_renameat2_locked(olddirfd, oldpath, newdirfd, newpath, flags);
+	pagecache_unlock();
+	return r;
 }

@@ -39,7 +39,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
+	u64 w = 0x0101010101010101ULL * (u8)c;
 
+	/* 8 bytes a step: page zeroing is most of its use (a byte loop costs
+	 * a quarter of a sequential file read under TCG) */
+	while (n >= 8) {
+		__builtin_memcpy(d, &w, 8);
+		d += 8, n -= 8;
+	}
 	while (n--)
 		*d++ = (u8)c;
 	return dst;

@@ -284,6 +284,7 @@ void tfs_close(struct tfs *fs)
 	tfs_space_free_all(&fs->space);
 	tfs_buf_free(&fs->enc);
 	lib_free(fs->old_exts);
+	lib_free(fs->pend_free);
 	lib_free(fs);
 }
 

@@ -192,6 +192,14 @@ static int tfsf_write(struct tfs *fs, struct value *file, const u8 *p, u64 off, 
 		return err;
 	if (off > ((u64)1 << 62) || len > ((u64)1 << 62) - off)
 		return -EFBIG;
+	flen = tfs_file_length(file);
+	if (off > flen) {
+		/* the old last sector's stale bytes past the end (a shrink
+		 * keeps them) must read as zeros now */
+		err = tfs_zero_tail(fs, exts, flen);
+		if (err)
+			return err;
+	}
 	while (left) {
 		u64 sec = pos / TFS_SECTOR, n;
 
@@ -243,6 +251,11 @@ int tfs_file_allocate(struct tfs *fs, struct value *file, u64 off, u64 len, bool
 	end = off + len;
 	if (keep_size)
 		end = MIN(end, flen);
+	else if (end > flen) {
+		err = tfs_zero_tail(fs, exts, flen);
+		if (err)
+			return err;
+	}
 	/* zero-fill only the holes: existing data stays */
 	for (pos = off; pos < end;) {
 		u64 sec = pos / TFS_SECTOR, n;
@@ -290,6 +303,182 @@ void tfs_node_release_space(struct tfs *fs, struct value *node)
 		if (!tfs_extent_get(fs, e->key, e->val, &fsec, &off, &len, &alloc))
 			tfs_space_release(&fs->space, off, MAX(len, alloc));
 	}
+}
+
+void tfs_release_data(struct tfs *fs, u64 start, u64 len)
+{
+	if (!len)
+		return;
+	if (!fs->defer_release) {
+		tfs_space_release(&fs->space, start, len);
+		return;
+	}
+	if (fs->npend_free == fs->pend_free_cap) {
+		u32 ncap = fs->pend_free_cap ? fs->pend_free_cap * 2 : 32;
+		struct tfs_range *n = lib_alloc(ncap * sizeof(*n));
+
+		if (!n)
+			return; /* no memory: the sectors stay used until the next mount */
+		if (fs->pend_free)
+			memcpy(n, fs->pend_free, fs->npend_free * sizeof(*n));
+		lib_free(fs->pend_free);
+		fs->pend_free = n;
+		fs->pend_free_cap = ncap;
+	}
+	fs->pend_free[fs->npend_free].start = start;
+	fs->pend_free[fs->npend_free].len = len;
+	fs->npend_free++;
+}
+
+void tfs_set_defer_release(struct tfs *fs, bool on)
+{
+	fs->defer_release = on;
+}
+
+void tfs_release_pending(struct tfs *fs)
+{
+	for (u32 i = 0; i < fs->npend_free; i++)
+		tfs_space_release(&fs->space, fs->pend_free[i].start, fs->pend_free[i].len);
+	fs->npend_free = 0;
+}
+
+bool tfs_file_covered(struct tfs *fs, const struct value *file, u64 off, u64 len)
+{
+	struct value *exts = tuple_get(file, tfs_sym("extents"));
+	u64 sec = off / TFS_SECTOR, end = (off + len + TFS_SECTOR - 1) / TFS_SECTOR;
+	struct tfsf_find r;
+
+	if (!exts || exts->type != VALUE_TUPLE)
+		return false;
+	while (sec < end) {
+		if (tfsf_find(fs, exts, sec, &r) || !r.hit)
+			return false;
+		sec = r.fsec + r.len;
+	}
+	return true;
+}
+
+bool tfs_needs_flush(const struct tfs *fs)
+{
+	return fs->writable && !fs->failed &&
+	       (fs->pend_file || !fs->root_logged || fs->log.dirty < fs->log.end ||
+		fs->log.ext0_dirty);
+}
+
+/* zero bytes [pos, pos+n) of one sector where an extent holds it (holes
+ * already read as zeros) */
+static int tfsf_zero_in_place(struct tfs *fs, struct value *exts, u64 pos, u64 n)
+{
+	struct tfsf_find r;
+	u64 sec = pos / TFS_SECTOR;
+	int err = tfsf_find(fs, exts, sec, &r);
+
+	if (err || !r.hit || !n)
+		return err;
+	return tfs_write_partial(fs, r.off + (sec - r.fsec), pos % TFS_SECTOR, NULL, n, false);
+}
+
+struct tfsf_ext {
+	const struct symbol *key;
+	struct value *ext;
+	u64 fsec, off, len, alloc;
+};
+
+/* take file sectors [a, b) out of one extent: drop it, cut its head or
+ * tail, or split it in two; the sectors go to tfs_release_data */
+static int tfsf_cut(struct tfs *fs, struct value *exts, const struct tfsf_ext *x, u64 a, u64 b)
+{
+	u64 span = MAX(x->len, x->alloc), end = x->fsec + span;
+	int err = 0;
+
+	if (b < end && x->len > b - x->fsec) {
+		/* the part after the hole becomes its own extent, named by its
+		 * first file sector */
+		char name[24];
+		int nl = tfsf_name(name, b);
+		struct value *tail = tfs_new_extent(x->off + (b - x->fsec), x->len - (b - x->fsec),
+						    end - b);
+		const struct symbol *k = sym_intern(name, (size_t)nl);
+
+		if (!tail || !k) {
+			value_free(tail);
+			return -ENOMEM;
+		}
+		err = tfs_attr_set(fs, exts, k, tail);
+		if (err)
+			return err;
+	} else {
+		b = end; /* nothing worth keeping after the hole */
+	}
+	tfs_release_data(fs, x->off + (a - x->fsec), b - a);
+	if (a == x->fsec)
+		return tfs_attr_set(fs, exts, x->key, NULL);
+	err = tfs_attr_set(fs, x->ext, tfs_sym("length"),
+			   value_integer((s64)MIN(x->len, a - x->fsec)));
+	if (!err)
+		err = tfs_attr_set(fs, x->ext, tfs_sym("allocated"), value_integer((s64)(a - x->fsec)));
+	return err;
+}
+
+int tfs_file_punch(struct tfs *fs, struct value *file, u64 off, u64 len)
+{
+	u64 flen = tfs_file_length(file), end, s0, s1;
+	struct tfsf_ext *xs = NULL;
+	struct value *exts;
+	u32 n = 0, i;
+	int err;
+
+	if (off > ((u64)1 << 62) || len > ((u64)1 << 62) - off)
+		return -EFBIG;
+	err = tfs_file_prepare(fs, file, &exts);
+	if (!err)
+		err = tfs_commit_pending(fs); /* records below are ours, in order */
+	if (err || off >= flen || !len)
+		return err;
+	end = MIN(off + len, flen);
+	s0 = (off + TFS_SECTOR - 1) / TFS_SECTOR;
+	s1 = end == flen ? (flen + TFS_SECTOR - 1) / TFS_SECTOR : end / TFS_SECTOR;
+	/* partial sectors at either edge: zeros in place */
+	if (s0 > s1) { /* inside one sector */
+		return tfsf_zero_in_place(fs, exts, off, end - off);
+	}
+	if (off % TFS_SECTOR) {
+		err = tfsf_zero_in_place(fs, exts, off, s0 * TFS_SECTOR - off);
+		if (err)
+			return err;
+	}
+	if (end != flen && end % TFS_SECTOR) {
+		err = tfsf_zero_in_place(fs, exts, s1 * TFS_SECTOR, end - s1 * TFS_SECTOR);
+		if (err)
+			return err;
+	}
+	if (s0 >= s1)
+		return 0;
+	/* whole sectors [s0, s1): the extents overlapping them, collected
+	 * first (cutting changes the tuple) */
+	xs = lib_alloc((tuple_count(exts) + 1) * sizeof(*xs));
+	if (!xs)
+		return -ENOMEM;
+	for (i = 0; i < tuple_count(exts); i++) {
+		const struct tuple_entry *e = tuple_at(exts, i);
+		struct tfsf_ext *x = &xs[n];
+
+		if (tfs_extent_get(fs, e->key, e->val, &x->fsec, &x->off, &x->len, &x->alloc)) {
+			err = -EUCLEAN;
+			goto out_free;
+		}
+		if (x->fsec < s1 && x->fsec + MAX(x->len, x->alloc) > s0) {
+			x->key = e->key;
+			x->ext = e->val;
+			n++;
+		}
+	}
+	for (i = 0; i < n && !err; i++)
+		err = tfsf_cut(fs, exts, &xs[i], MAX(xs[i].fsec, s0),
+			       MIN(xs[i].fsec + MAX(xs[i].len, xs[i].alloc), s1));
+out_free:
+	lib_free(xs);
+	return err;
 }
 
 u64 tfs_free_sectors(const struct tfs *fs)

@@ -73,6 +73,12 @@ struct tfs {
 	struct tfs_range *old_exts;
 	u32 old_nexts;
 	struct tfs_msg *msg;
+	/* data sectors that truncate/punch-hole took from files: with
+	 * defer_release they go back to the free map only at
+	 * tfs_release_pending (after the records are on the disk) */
+	bool defer_release;
+	struct tfs_range *pend_free;
+	u32 npend_free, pend_free_cap;
 };
 
 /* ---- tfs_msg.c: tiny formatter (%s %d %u(u64) %x(u64)) ---- */
@@ -83,6 +89,12 @@ void tfs_space_init(struct tfs_space *s, u64 total);
 void tfs_space_free_all(struct tfs_space *s);
 int tfs_space_mark(struct tfs_space *s, u64 start, u64 len); /* -ENOMEM */
 void tfs_space_release(struct tfs_space *s, u64 start, u64 len);
+/* release now, or queue for tfs_release_pending when fs->defer_release
+ * (tfs_file.c) */
+void tfs_release_data(struct tfs *fs, u64 start, u64 len);
+/* zero the bytes of the file's sector holding byte len, from len on
+ * (tfs_write.c): before a file grows past a partial last sector */
+int tfs_zero_tail(struct tfs *fs, struct value *exts, u64 len);
 bool tfs_space_is_free(const struct tfs_space *s, u64 start, u64 len);
 /* find and mark a free run: want sectors if possible, else the biggest run
  * of at least min (halving down); *start and *got. -ENOSPC if none. */

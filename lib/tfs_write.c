@@ -73,7 +73,9 @@ int tfs_attr_set(struct tfs *fs, struct value *t, const struct symbol *key, stru
 			goto out_drop;
 	}
 	if (!val) {
-		struct value *old = tuple_take(t, key);
+		/* order of the rest need not be kept (a directory's listing
+		 * order is not part of the format): O(1) in a big directory */
+		struct value *old = tuple_take_unordered(t, key);
 
 		if (old && !old->tfs_idx)
 			tfs_value_release(old);
@@ -598,7 +600,7 @@ int tfs_flush(struct tfs *fs)
 /* ---- truncate ---- */
 
 /* zero the bytes of the file's sector holding byte len, from len on */
-static int tfs_zero_tail(struct tfs *fs, struct value *exts, u64 len)
+int tfs_zero_tail(struct tfs *fs, struct value *exts, u64 len)
 {
 	u64 sec = len / TFS_SECTOR, fsec, off, elen, alloc;
 	u8 sector[TFS_SECTOR];
@@ -627,6 +629,7 @@ int tfs_file_truncate(struct tfs *fs, struct value *file, u64 len)
 {
 	const struct symbol *s_extents = tfs_sym("extents");
 	u64 keep = (len + TFS_SECTOR - 1) / TFS_SECTOR, fsec, off, elen, alloc, span;
+	u64 flen = tfs_file_length(file);
 	struct value *exts;
 	u32 i;
 	int err;
@@ -641,7 +644,7 @@ int tfs_file_truncate(struct tfs *fs, struct value *file, u64 len)
 	if (err)
 		return err;
 	exts = tuple_get(file, s_extents);
-	if (exts && exts->type == VALUE_TUPLE && len < tfs_file_length(file)) {
+	if (exts && exts->type == VALUE_TUPLE && len < flen) {
 		for (i = 0; i < tuple_count(exts);) {
 			const struct tuple_entry *e = tuple_at(exts, i);
 			struct value *ext = e->val;
@@ -653,15 +656,14 @@ int tfs_file_truncate(struct tfs *fs, struct value *file, u64 len)
 			span = MAX(elen, alloc);
 			if (fsec >= keep) {
 				/* wholly past the new end: drop it (entries shift) */
-				tfs_space_release(&fs->space, off, span);
+				tfs_release_data(fs, off, span);
 				err = tfs_attr_set(fs, exts, e->key, NULL);
 				if (err)
 					return err;
 				continue;
 			}
 			if (fsec + span > keep) {
-				tfs_space_release(&fs->space, off + (keep - fsec),
-						  span - (keep - fsec));
+				tfs_release_data(fs, off + (keep - fsec), span - (keep - fsec));
 				err = tfs_attr_set(fs, ext, tfs_sym("length"),
 						   value_integer((s64)MIN(elen, keep - fsec)));
 				if (!err)
@@ -672,12 +674,17 @@ int tfs_file_truncate(struct tfs *fs, struct value *file, u64 len)
 			}
 			i++;
 		}
-		/* bytes past the end read as zeros if the file grows again */
-		err = tfs_zero_tail(fs, exts, len);
+		/* the bytes of the last sector past len stay on the disk until
+		 * the file grows again (zeroed then): zeroing them now would
+		 * damage the synced file if a crash drops this record */
+	} else if (exts && exts->type == VALUE_TUPLE && len > flen) {
+		/* growing: the old last sector's bytes past the old end read
+		 * as zeros from now on */
+		err = tfs_zero_tail(fs, exts, flen);
 		if (err)
 			return tfs_fail(fs, err);
 	}
-	if (tuple_get(file, tfs_sym("filelength")) && tfs_file_length(file) == len)
+	if (tuple_get(file, tfs_sym("filelength")) && flen == len)
 		return 0;
 	return tfs_attr_set(fs, file, tfs_sym("filelength"), value_integer((s64)len));
 }

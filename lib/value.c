@@ -251,6 +251,66 @@ struct value *tuple_take(struct value *t, const struct symbol *key)
 	return val;
 }
 
+/* index slot holding position pos (which must be indexed) */
+static u32 tuple_index_slot(const struct value *t, u32 pos)
+{
+	u32 mask = t->tup.index_cap - 1, i;
+
+	for (i = t->tup.ents[pos].key->hash & mask; t->tup.index[i] != pos + 1; i = (i + 1) & mask)
+		;
+	return i;
+}
+
+/* drop position pos from the index: backward-shift deletion (linear
+ * probing), so every other key stays reachable from its home slot */
+static void tuple_index_del(struct value *t, u32 pos)
+{
+	u32 mask = t->tup.index_cap - 1, i = tuple_index_slot(t, pos), j = i;
+
+	for (;;) {
+		u32 home;
+		bool stays;
+
+		j = (j + 1) & mask;
+		if (!t->tup.index[j])
+			break;
+		home = t->tup.ents[t->tup.index[j] - 1].key->hash & mask;
+		/* the entry at j may stay when its home is cyclically in (i, j] */
+		stays = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+		if (!stays) {
+			t->tup.index[i] = t->tup.index[j];
+			i = j;
+		}
+	}
+	t->tup.index[i] = 0;
+}
+
+s64 tuple_pos(const struct value *t, const struct symbol *key)
+{
+	return tuple_find(t, key);
+}
+
+struct value *tuple_take_unordered(struct value *t, const struct symbol *key)
+{
+	struct value *val;
+	s64 pos = tuple_find(t, key);
+	u32 last;
+
+	if (pos < 0)
+		return NULL;
+	if (!t->tup.index)
+		return tuple_take(t, key); /* small: shifting is cheap */
+	val = t->tup.ents[pos].val;
+	last = t->tup.count - 1;
+	tuple_index_del(t, (u32)pos);
+	if ((u32)pos != last) {
+		t->tup.index[tuple_index_slot(t, last)] = (u32)pos + 1;
+		t->tup.ents[pos] = t->tup.ents[last];
+	}
+	t->tup.count--;
+	return val;
+}
+
 int tuple_remove(struct value *t, const struct symbol *key)
 {
 	if (tuple_find(t, key) < 0)

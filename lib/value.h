@@ -93,6 +93,13 @@ struct value *tuple_get_cstr(const struct value *t, const char *key);
 int tuple_set(struct value *t, const struct symbol *key, struct value *val);
 /* removes key, returning its value to the caller (NULL if absent) */
 struct value *tuple_take(struct value *t, const struct symbol *key);
+/* the same without keeping the others' order: on an indexed (large)
+ * tuple the last entry takes the removed one's place, O(1) instead of
+ * shifting every later entry and rebuilding the index (the kernel's
+ * unlink in a big directory) */
+struct value *tuple_take_unordered(struct value *t, const struct symbol *key);
+/* position of key in the tuple (for tuple_at), -1 if absent */
+s64 tuple_pos(const struct value *t, const struct symbol *key);
 int tuple_remove(struct value *t, const struct symbol *key); /* frees; -ENOENT */
 u32 tuple_count(const struct value *t);
 /* iteration in insertion order: for (i = 0; i < tuple_count(t); i++) e = tuple_at(t, i) */

@@ -2,7 +2,7 @@
  * sys/sys_fswrite.c - system calls that change the filesystem: unlink,
  * unlinkat, rmdir, mkdir, mkdirat, rename, renameat, renameat2, symlink,
  * symlinkat, link/linkat (-EPERM: TFS nodes have one name), truncate,
- * ftruncate, fallocate, fsync, fdatasync, sync, syncfs, utimensat, utimes,
+ * ftruncate, fallocate (0, KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE), fsync, fdatasync, sync, syncfs, utimensat, utimes,
  * utime, futimesat, chmod family and chown family (recorded no-ops: TFS
  * keeps no owners or modes), flock (one process: always granted),
  * statfs/fstatfs, umask. Arguments are checked here; fs/write.c does the
@@ -253,12 +253,19 @@ long sys_fallocate(SYS_ARGS)
 
 	if ((s64)a2 < 0 || (s64)a3 <= 0)
 		return -EINVAL;
-	if (a1 & ~(u64)FALLOC_FL_KEEP_SIZE)
-		return -EOPNOTSUPP; /* punch hole, collapse, zero range: not yet */
+	if (a1 & ~(u64)(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP; /* collapse, zero range, insert: not supported */
+	if ((a1 & FALLOC_FL_PUNCH_HOLE) && !(a1 & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP; /* Linux: PUNCH_HOLE needs KEEP_SIZE */
+	if ((u64)a2 + (u64)a3 < (u64)a2 || (u64)a2 + (u64)a3 > ((u64)1 << 62))
+		return -EFBIG;
 	f = wfile(a0, &err);
 	if (!f)
 		return err == -EINVAL ? -ENODEV : err;
-	err = vfs_fallocate(f, a2, a3, a1 & FALLOC_FL_KEEP_SIZE);
+	if (a1 & FALLOC_FL_PUNCH_HOLE)
+		err = vfs_punch_hole(f, a2, a3);
+	else
+		err = vfs_fallocate(f, a2, a3, a1 & FALLOC_FL_KEEP_SIZE);
 	file_put(f);
 	return err;
 }
@@ -289,7 +296,14 @@ long sys_fdatasync(SYS_ARGS)
 
 long sys_syncfs(SYS_ARGS)
 {
-	return sync_fd(a0);
+	struct file *f = fd_get((int)a0);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = f->vn.kind == VN_TFS ? vfs_sync_file(NULL) : 0; /* the whole filesystem */
+	file_put(f);
+	return err;
 }
 
 long sys_sync(SYS_ARGS)

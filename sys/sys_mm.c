@@ -1,16 +1,19 @@
 /*
- * sys_mm.c - memory syscalls (sys/ layer): brk, mmap (anonymous and
- * private file mappings, read into fresh pages through the VFS), munmap,
- * mprotect, madvise, mremap, msync (checks only: nothing to write back),
- * mincore (resident = PTE present). Shared writable file mappings are
- * refused with EACCES until the file write path exists (issue 6). Arguments are validated here, the work is
- * kernel/mm/uvm.c's. Called through the syscall table.
+ * sys_mm.c - memory syscalls (sys/ layer): brk, mmap (anonymous, private
+ * file mappings read into fresh pages through the VFS, and MAP_SHARED
+ * mappings of rootfs files, which map the page cache's pages themselves:
+ * fs/pagecache.c), munmap, mprotect, madvise, mremap, msync (MS_SYNC
+ * writes a shared mapping's file back and syncs), mincore (resident =
+ * PTE present). Shared writable mappings of other files (/dev) get
+ * EACCES. Arguments are validated here, the work is kernel/mm/uvm.c's.
+ * Called through the syscall table.
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
 #include "sys/syscalls.h"
 #include "sys/exec.h"
 #include "fs/vfs.h"
+#include "fs/pagecache.h"
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
@@ -110,6 +113,7 @@ long sys_mmap(SYS_ARGS)
 	int fd = (int)a4, err;
 	u32 type = flags & MAP_TYPE;
 	struct file *f = NULL;
+	void *shared = NULL;
 
 	if (!len || (off & (PAGE_SIZE - 1)) || (prot & ~PROT_KNOWN))
 		return -EINVAL;
@@ -144,17 +148,32 @@ long sys_mmap(SYS_ARGS)
 		f = fd_get(fd);
 		if (!f)
 			return -EBADF;
-		if (type != MAP_PRIVATE && (prot & PROT_WRITE)) {
-			/* shared writable file mappings need the write path */
-			err = -EACCES;
-			goto out_put;
-		}
 		if (off + len < off) {
 			err = -EOVERFLOW;
 			goto out_put;
 		}
+		if (type != MAP_PRIVATE && f->vn.kind == VN_TFS &&
+		    vnode_type(&f->vn) == PATH_T_FILE && !(f->flags & O_PATH)) {
+			/* the page cache's pages, shared with read()/write() */
+			if ((prot & PROT_WRITE) && ((f->flags & O_ACCMODE) != O_RDWR ||
+						    vfs_write_check(&f->vn))) {
+				err = -EACCES;
+				goto out_put;
+			}
+			shared = pagecache_map_obj(f->vn.tfs);
+			if (!shared) {
+				err = -ENOMEM;
+				goto out_put;
+			}
+		} else if (type != MAP_PRIVATE && (prot & PROT_WRITE)) {
+			err = -EACCES; /* shared writable mappings of /dev files */
+			goto out_put;
+		}
 	}
-	u32 kind = f ? VMA_FILE : VMA_ANON;
+	u32 kind = shared ? VMA_SHARED : f ? VMA_FILE : VMA_ANON;
+
+	if (shared && (f->flags & O_ACCMODE) == O_RDWR && !vfs_write_check(&f->vn))
+		kind |= VMA_MAYWRITE;
 
 	if (exec_protection) {
 		struct kstat st;
@@ -169,9 +188,18 @@ long sys_mmap(SYS_ARGS)
 			kind |= VMA_EXECOK;
 	}
 	err = uvm_map_fixed(addr, addr + len, prot, kind);
-	if (err)
+	if (!err && shared)
+		err = uvm_set_shared(addr, addr + len, shared, off / PAGE_SIZE);
+	if (err) {
+		if (shared)
+			uvm_unmap(addr, addr + len);
 		goto out_put;
-	if (f) {
+	}
+	if (shared) {
+		vma_shared_put(shared); /* the VMA holds its own reference */
+		proc_name_mapping(f, addr, addr + len, off); /* /proc/self/maps */
+		file_put(f);
+	} else if (f) {
 		err = mmap_fill(f, addr, len, off);
 		if (err) {
 			uvm_unmap(addr, addr + len);
@@ -182,6 +210,8 @@ long sys_mmap(SYS_ARGS)
 	}
 	return (long)addr;
 out_put:
+	if (shared)
+		vma_shared_put(shared);
 	if (f)
 		file_put(f);
 	return err;
@@ -222,6 +252,17 @@ long sys_mprotect(SYS_ARGS)
 		return -EINVAL;
 	if (!a1)
 		return 0;
+	/* a shared file mapping may become writable only if the file was
+	 * opened for writing (Linux: EACCES) */
+	if ((a2 & PROT_WRITE) && uvm_range_mapped(a0, end)) {
+		for (u64 at = a0; at < end;) {
+			const struct vma *v = uvm_find(at);
+
+			if ((v->kind & VMA_SHARED) && !(v->kind & VMA_MAYWRITE))
+				return -EACCES;
+			at = MIN(end, v->end);
+		}
+	}
 	if (exec_protection && uvm_range_mapped(a0, end)) {
 		/* W^X: executable only where allowed, never writable there */
 		for (u64 at = a0; at < end;) {
@@ -280,8 +321,10 @@ long sys_madvise(SYS_ARGS)
 #define MS_INVALIDATE 2
 #define MS_SYNC 4
 
-/* file mappings are private copies or read-only shared copies: nothing to
- * write back; the checks are Linux's */
+/* MS_SYNC: the files of the shared mappings in the range are written
+ * back and synced (their pages are the page cache's, so this is fsync);
+ * MS_ASYNC: nothing (the writeback thread does it, as on Linux); private
+ * mappings are copies: nothing to write */
 long sys_msync(SYS_ARGS)
 {
 	u64 end;
@@ -292,7 +335,26 @@ long sys_msync(SYS_ARGS)
 	if ((a2 & ~(u64)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((a2 & MS_ASYNC) && (a2 & MS_SYNC)))
 		return -EINVAL;
-	return uvm_range_mapped(a0, end) ? 0 : -ENOMEM;
+	if (!uvm_range_mapped(a0, end))
+		return -ENOMEM;
+	if (!(a2 & MS_SYNC))
+		return 0;
+	for (u64 at = a0; at < end;) {
+		const struct vma *v = uvm_find(at);
+		struct value *node = v && (v->kind & VMA_SHARED) ? pagecache_obj_file(v->shared) : NULL;
+
+		if (!v)
+			break;
+		at = v->end;
+		if (node && !vfs_readonly) {
+			err = pagecache_writeback(node);
+			if (!err)
+				err = fs_sync();
+			if (err)
+				return err;
+		}
+	}
+	return 0;
 }
 
 long sys_mincore(SYS_ARGS)
@@ -351,7 +413,12 @@ long sys_mremap(SYS_ARGS)
 	}
 	/* grow in place when the space after it is free */
 	if (old + new_len <= USER_MAX && uvm_range_free(old + old_len, old + new_len)) {
+		void *obj = v->shared;
+		u64 pgoff = v->shared_pgoff + (old + old_len - v->start) / PAGE_SIZE;
+
 		err = uvm_map_fixed(old + old_len, old + new_len, v->prot, v->kind & ~VMA_HEAP);
+		if (!err && obj)
+			err = uvm_set_shared(old + old_len, old + new_len, obj, pgoff);
 		return err ? err : (long)old;
 	}
 	if (!(flags & MREMAP_MAYMOVE))
@@ -362,6 +429,8 @@ long sys_mremap(SYS_ARGS)
 move: {
 	u32 prot = v->prot, kind = v->kind & ~VMA_HEAP;
 	u64 moved = MIN(old_len, new_len);
+	void *obj = v->shared;
+	u64 pgoff = v->shared_pgoff + (old - v->start) / PAGE_SIZE;
 
 	err = uvm_move(old, moved, dest);
 	if (err)
@@ -370,6 +439,8 @@ move: {
 		uvm_unmap(old + moved, old + old_len);
 	if (new_len > moved) {
 		err = uvm_map_fixed(dest + moved, dest + new_len, prot, kind);
+		if (!err && obj)
+			err = uvm_set_shared(dest + moved, dest + new_len, obj, pgoff + moved / PAGE_SIZE);
 		if (err)
 			return err;
 	}

@@ -19,6 +19,7 @@
 #define PTE_G (1ULL << 8)
 #define PTE_NX (1ULL << 63)
 #define PTE_SW_SHARED (1ULL << 10) /* a kernel-owned page (the vDSO's [vvar]): never freed by unmap */
+#define PTE_SW_PCACHE (1ULL << 11) /* a page-cache page of a shared file mapping (fs/pagecache.c) */
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 /* Linux PROT_* / MAP_* values */
@@ -46,6 +47,8 @@ int pt_map(u64 *pml4, u64 va, u64 pa, u64 flags);
 #define VMA_EXECOK 0x20 /* exec_protection:t: may be (made) executable */
 #define VMA_VDSO 0x40   /* the vDSO image: "[vdso]" in /proc/self/maps */
 #define VMA_VVAR 0x80   /* the vDSO data page (kernel's, read-only): "[vvar]" */
+#define VMA_SHARED 0x100 /* MAP_SHARED file mapping: the page cache's pages (shared, pgoff) */
+#define VMA_MAYWRITE 0x200 /* VMA_SHARED: the file was opened for writing (mprotect may add PROT_WRITE) */
 
 struct vma {
 	u64 start, end; /* [start, end), page aligned */
@@ -57,6 +60,10 @@ struct vma {
 	u64 off;
 	u64 ino;
 	const char *name;
+	/* VMA_SHARED: the page cache's file object (a reference) and the
+	 * file page at start */
+	void *shared;
+	u64 shared_pgoff;
 };
 
 int uvm_init(void);
@@ -84,6 +91,22 @@ int uvm_set_name(u64 start, u64 end, const char *name, u64 off, u64 ino);
 /* read-only iteration: the first VMA with end > addr, NULL past the last */
 const struct vma *uvm_next(u64 addr);
 u64 uvm_resident_pages(void); /* user pages present (VmRSS) */
+/* shared file mappings: [start, end) maps obj's pages from pgoff on */
+int uvm_set_shared(u64 start, u64 end, void *obj, u64 pgoff);
+/* the PTEs mapping obj's pages [first, first+count): made read-only
+ * (writeback: the next store faults and dirties again) / removed */
+void uvm_shared_wrprotect(void *obj, u64 first, u64 count);
+void uvm_shared_zap(void *obj, u64 first, u64 count);
+/* implemented by fs/pagecache.c: the page of obj at index (made dirty on
+ * write; map: one more PTE maps it), a PTE dropped, VMA references */
+int vma_shared_page(void *obj, u64 index, bool write, bool map, u64 *phys);
+void vma_shared_unmapped(u64 phys);
+void vma_shared_get(void *obj);
+void vma_shared_put(void *obj);
+/* kernel/mm/page.c: called when the allocator runs out; returns pages freed */
+void page_set_reclaim(u64 (*fn)(u64 pages));
+/* a page block that is not zeroed (the caller writes every byte) */
+u64 page_alloc_raw(unsigned order);
 u64 uvm_brk_get(void);
 void uvm_brk_init(u64 start);
 u64 uvm_brk_set(u64 want);

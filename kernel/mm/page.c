@@ -72,7 +72,7 @@ static void free_range(u64 start_pfn, u64 end_pfn)
 	}
 }
 
-u64 page_alloc(unsigned order)
+static u64 page_alloc_try(unsigned order)
 {
 	unsigned k;
 	u64 pfn = ~0ULL;
@@ -92,8 +92,43 @@ u64 page_alloc(unsigned order)
 		bit_set(k, pfn + (1ULL << k)); /* the upper half stays free */
 	}
 	free_pages -= 1ULL << order;
-	memset(phys_to_virt(pfn * PAGE_SIZE), 0, PAGE_SIZE << order);
 	return pfn * PAGE_SIZE;
+}
+
+/* the page cache's reclaim (fs/pagecache.c): frees clean cache pages */
+static u64 (*reclaim_fn)(u64 pages);
+static bool reclaiming;
+
+void page_set_reclaim(u64 (*fn)(u64 pages))
+{
+	reclaim_fn = fn;
+}
+
+/* out of pages: evict clean cache pages and retry (more each time, for
+ * a block of 2^order), so no allocation fails while clean cache exists */
+u64 page_alloc(unsigned order)
+{
+	u64 phys = page_alloc_raw(order);
+
+	if (phys)
+		memset(phys_to_virt(phys), 0, PAGE_SIZE << order);
+	return phys;
+}
+
+/* not zeroed: for a caller that overwrites every byte (the page cache) */
+u64 page_alloc_raw(unsigned order)
+{
+	for (unsigned tries = 0;; tries++) {
+		u64 phys = page_alloc_try(order), n;
+
+		if (phys || !reclaim_fn || reclaiming || tries >= 16)
+			return phys;
+		reclaiming = true;
+		n = reclaim_fn((1ULL << order) << MIN(tries, 8u));
+		reclaiming = false;
+		if (!n)
+			return 0;
+	}
 }
 
 void page_free(u64 phys, unsigned order)

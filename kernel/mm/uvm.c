@@ -69,6 +69,8 @@ static int vma_insert_at(u32 i, const struct vma *v)
 
 static void vma_remove_at(u32 i)
 {
+	if (vmas[i].shared)
+		vma_shared_put(vmas[i].shared);
 	memmove(&vmas[i], &vmas[i + 1], (nr_vmas - i - 1) * sizeof(*vmas));
 	nr_vmas--;
 }
@@ -88,6 +90,10 @@ static int vma_split(u64 addr)
 	if (i >= nr_vmas || vmas[i].start >= addr)
 		return 0;
 	hi = vmas[i];
+	if (hi.shared) {
+		hi.shared_pgoff += (addr - hi.start) / PAGE_SIZE;
+		vma_shared_get(hi.shared);
+	}
 	if (hi.name)
 		hi.off += addr - hi.start;
 	hi.start = addr;
@@ -164,8 +170,24 @@ static void zap_flush(struct zap_batch *b)
 	b->n = 0;
 }
 
+/* a PTE of a MAP_SHARED file mapping: the page is the page cache's */
+static void shared_zap_one(u64 va, u64 *pte, void *arg)
+{
+	u64 phys = *pte & PTE_ADDR;
+
+	if (!(*pte & PTE_SW_PCACHE))
+		return;
+	*pte = 0;
+	arch_flush_tlb_page(va);
+	vma_shared_unmapped(phys);
+}
+
 static void zap_one(u64 va, u64 *pte, void *arg)
 {
+	if (*pte & PTE_SW_PCACHE) {
+		shared_zap_one(va, pte, arg);
+		return;
+	}
 	struct zap_batch *b = arg;
 	u64 phys = *pte & PTE_ADDR;
 	bool shared = *pte & PTE_SW_SHARED; /* the kernel's page ([vvar]) */
@@ -181,6 +203,12 @@ static void zap_one(u64 va, u64 *pte, void *arg)
 
 static void protect_one(u64 va, u64 *pte, void *arg)
 {
+	if (*pte & PTE_SW_PCACHE) {
+		/* read-only: the next store faults and marks the page dirty */
+		*pte = (*pte & (PTE_ADDR | PTE_SW_PCACHE)) | (pte_flags(*(u32 *)arg) & ~PTE_W);
+		arch_flush_tlb_page(va);
+		return;
+	}
 	*pte = (*pte & (PTE_ADDR | PTE_SW_SHARED)) | pte_flags(*(u32 *)arg);
 	arch_flush_tlb_page(va);
 }
@@ -297,6 +325,29 @@ u64 uvm_find_gap(u64 len, u64 hint)
 	return 0;
 }
 
+/* a fault in a MAP_SHARED file mapping: map the page cache's page; read
+ * faults map it read-only, a write fault marks it dirty and writable */
+static int uvm_fault_shared(const struct vma *v, u64 addr, bool write, u64 *pte)
+{
+	u64 index = v->shared_pgoff + (addr - v->start) / PAGE_SIZE, phys, f;
+	bool present = pte_has_page(*pte);
+	int err;
+
+	if (!v->shared || (present && !(*pte & PTE_SW_PCACHE)))
+		return -EFAULT;
+	if (present && (*pte & PTE_P) && (!write || (*pte & PTE_W)))
+		return -EFAULT; /* nothing to change */
+	err = vma_shared_page(v->shared, index, write, !present, &phys);
+	if (err)
+		return err;
+	f = pte_flags(v->prot);
+	if (!write)
+		f &= ~PTE_W;
+	*pte = phys | f | PTE_SW_PCACHE;
+	arch_flush_tlb_page(ALIGN_DOWN(addr, PAGE_SIZE));
+	return 0;
+}
+
 int uvm_fault(u64 addr, bool write, bool exec)
 {
 	const struct vma *v = uvm_find(addr);
@@ -313,6 +364,8 @@ int uvm_fault(u64 addr, bool write, bool exec)
 	pte = pt_walk(pt_root(), addr, true);
 	if (!pte)
 		return -ENOMEM;
+	if (v->kind & VMA_SHARED)
+		return uvm_fault_shared(v, addr, write, pte);
 	if (pte_has_page(*pte)) {
 		/* present with stale flags: bring them in line with the VMA */
 		u64 want = (*pte & (PTE_ADDR | PTE_SW_SHARED)) | pte_flags(v->prot);
@@ -375,11 +428,17 @@ int uvm_move(u64 old_addr, u64 len, u64 new_addr)
 {
 	const struct vma *v = uvm_find(old_addr);
 	struct move_arg m = { old_addr, new_addr, 0 };
+	void *shared;
+	u64 pgoff;
 	int err;
 
 	if (!v)
 		return -EFAULT;
+	shared = v->shared;
+	pgoff = v->shared_pgoff + (old_addr - v->start) / PAGE_SIZE;
 	err = uvm_map_fixed(new_addr, new_addr + len, v->prot, v->kind & ~VMA_HEAP);
+	if (!err && shared)
+		err = uvm_set_shared(new_addr, new_addr + len, shared, pgoff);
 	if (err)
 		return err;
 	pt_for_each(old_addr, old_addr + len, move_one, &m);
@@ -459,6 +518,56 @@ u64 uvm_resident_pages(void)
 	for (u32 i = 0; i < nr_vmas; i++)
 		pt_for_each(vmas[i].start, vmas[i].end, count_one, &n);
 	return n;
+}
+
+int uvm_set_shared(u64 start, u64 end, void *obj, u64 pgoff)
+{
+	int err;
+
+	if ((err = vma_split(start)) || (err = vma_split(end)))
+		return err;
+	for (u32 i = vma_index(start); i < nr_vmas && vmas[i].start < end; i++) {
+		if (vmas[i].shared)
+			vma_shared_put(vmas[i].shared);
+		vma_shared_get(obj);
+		vmas[i].shared = obj;
+		vmas[i].shared_pgoff = pgoff + (vmas[i].start - start) / PAGE_SIZE;
+	}
+	return 0;
+}
+
+static void wrprotect_one(u64 va, u64 *pte, void *arg)
+{
+	if ((*pte & PTE_SW_PCACHE) && (*pte & PTE_W)) {
+		*pte &= ~PTE_W;
+		arch_flush_tlb_page(va);
+	}
+}
+
+/* fn over the PTEs of every VMA that maps obj's pages [first, first+count) */
+static void shared_for_each(void *obj, u64 first, u64 count,
+			    void (*fn)(u64 va, u64 *pte, void *arg))
+{
+	for (u32 i = 0; i < nr_vmas; i++) {
+		const struct vma *v = &vmas[i];
+		u64 vfirst = v->shared_pgoff, vend = vfirst + (v->end - v->start) / PAGE_SIZE;
+		u64 a = MAX(first, vfirst), b = MIN(first + count, vend);
+
+		if (v->shared != obj || a >= b)
+			continue;
+		pt_for_each(v->start + (a - vfirst) * PAGE_SIZE, v->start + (b - vfirst) * PAGE_SIZE,
+			    fn, NULL);
+	}
+}
+
+void uvm_shared_wrprotect(void *obj, u64 first, u64 count)
+{
+	shared_for_each(obj, first, count, wrprotect_one);
+}
+
+void uvm_shared_zap(void *obj, u64 first, u64 count)
+{
+	shared_for_each(obj, first, count, shared_zap_one);
 }
 
 void uvm_brk_init(u64 start)

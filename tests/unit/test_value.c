@@ -387,12 +387,63 @@ static void test_merge(void)
 	value_free(dst);
 }
 
+/* tuple_take_unordered: random removals from a big tuple, checked
+ * against a model (every remaining key found, removed ones gone) */
+static void test_tuple_take_unordered(void)
+{
+	enum { N = 3000 };
+	static bool present[N];
+	struct value *t = value_tuple();
+	char name[16];
+	u64 seed = 12345;
+	int left = N;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "k%d", i);
+		CHECK(tuple_set(t, sym(name), value_integer(i)) == 0);
+		present[i] = true;
+	}
+	for (int round = 0; round < 2500; round++) {
+		int i;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		i = (int)((seed >> 33) % N);
+		snprintf(name, sizeof(name), "k%d", i);
+		struct value *v = tuple_take_unordered(t, sym(name));
+
+		if (!CHECK((v != NULL) == present[i]))
+			break;
+		if (v) {
+			CHECK(v->type == VALUE_INTEGER && v->integer == i);
+			value_free(v);
+			present[i] = false;
+			left--;
+		}
+	}
+	CHECK(tuple_count(t) == (u32)left);
+	for (int i = 0; i < N; i++) {
+		const struct value *v;
+
+		snprintf(name, sizeof(name), "k%d", i);
+		v = tuple_get(t, sym(name));
+		if (!CHECK((v != NULL) == present[i]))
+			break;
+		if (v)
+			CHECK(v->integer == i);
+	}
+	/* and inserting after removals still works */
+	CHECK(tuple_set(t, sym("fresh"), value_integer(-1)) == 0);
+	CHECK(tuple_get(t, sym("fresh")) && tuple_get(t, sym("fresh"))->integer == -1);
+	value_free(t);
+}
+
 int main(void)
 {
 	RUN(test_symbols);
 	RUN(test_strings);
 	RUN(test_tuple_small);
 	RUN(test_tuple_big);
+	RUN(test_tuple_take_unordered);
 	RUN(test_vectors);
 	RUN(test_numbers);
 	RUN(test_equal_copy);
