@@ -231,8 +231,8 @@ void schedule(void)
 
 	c->need_resched = false;
 	c->kicked = false;
-	if (prev->state == THREAD_RUNNING && !prev->idle)
-		rq_push(prev);
+	if (prev->state == THREAD_RUNNING && prev != c->idle)
+		rq_push(prev); /* kernel threads (idle flag) too: only this CPU's idle thread stays out */
 	next = rq_pop(me);
 	if (!next)
 		next = c->idle;
@@ -334,7 +334,7 @@ int sched_sleep_until(u64 deadline_ns, bool interruptible)
 {
 	int r;
 
-	if (!sched_on || !current() || current()->idle) {
+	if (!sched_on || !current() || current() == this_sched()->idle) {
 		clock_sleep_until(deadline_ns);
 		return 0;
 	}
@@ -373,7 +373,7 @@ u64 sched_next_deadline(void)
 		    (!d || t->deadline_ns < d))
 			d = t->deadline_ns;
 	c->quantum_armed = false;
-	if (rq_len && !current()->idle) {
+	if (rq_len && current() != c->idle) {
 		c->quantum_armed = true;
 		if (!d || c->quantum_end_ns < d)
 			d = c->quantum_end_ns;
@@ -444,8 +444,9 @@ int waitq_wait(struct wait_queue *q, u64 deadline_ns, bool interruptible)
 	struct wait_entry e = { .t = current(), .woken = false };
 	int r;
 
-	if (!sched_on || current()->idle) {
-		/* before the scheduler runs (boot): wait for any interrupt */
+	if (!sched_on || current() == this_sched()->idle) {
+		/* before the scheduler runs (boot) or in an idle thread: wait
+		 * for any interrupt; kernel threads (writeback) sleep */
 		if (deadline_ns && clock_now_ns() >= deadline_ns)
 			return -ETIMEDOUT;
 		arch_wait_irq();

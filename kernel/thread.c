@@ -79,6 +79,7 @@ struct thread *thread_create_kernel(void (*fn)(void *), void *arg)
 		return NULL;
 	t->idle = true;
 	t->tid = 0;
+	t->affinity = ~0ULL; /* an idle thread stays on its CPU; others run anywhere */
 	t->state = THREAD_READY;
 	t->ksp = arch_prepare_stack(t->kstack_top, fn, arg);
 	return t;
