@@ -761,6 +761,11 @@ int pagecache_init(struct tfs *fs, bool writable)
 	if (writable) {
 		pc_flusher = thread_create_kernel(pc_flusher_main, NULL);
 		if (pc_flusher) {
+			/* any CPU (a kernel thread starts with no CPU allowed),
+			 * and not an idle thread: it sleeps on wait queues
+			 * (pc_lock, device waits) like any thread */
+			pc_flusher->affinity = ~0ULL;
+			pc_flusher->idle = false;
 			pc_flusher->state = THREAD_BLOCKED;
 			pc_flusher_idle = true;
 			ktimer_init(&pc_timer, pc_timer_fn, NULL);
