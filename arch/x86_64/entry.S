@@ -173,11 +173,18 @@ arch_enter_user:
 user_copy:
 	USER_ACCESS_BEGIN
 	movq %rdx, %rcx
-10:	rep movsb
+	shrq $3, %rcx
+	andl $7, %edx
+10:	rep movsq           /* 8 bytes a step: TCG runs rep movsb byte by byte */
+	movq %rdx, %rcx
+12:	rep movsb
 	USER_ACCESS_END
 	xorl %eax, %eax
 	ret
-11:	USER_ACCESS_END
+11:	USER_ACCESS_END     /* fault in the quadwords: rcx*8 + the tail left */
+	leaq (%rdx,%rcx,8), %rax
+	ret
+13:	USER_ACCESS_END     /* fault in the tail: rcx bytes left */
 	movq %rcx, %rax
 	ret
 
@@ -226,6 +233,7 @@ arch_user_cmpxchg32:
 	.section __ex_table, "a"
 	.balign 8
 	.quad 10b, 11b
+	.quad 12b, 13b
 	.quad 21b, 23b
 	.quad 30b, 31b
 
