@@ -28,6 +28,26 @@ static void tcp_ack_read(struct inet_sock *is, u64 n)
 	}
 }
 
+/* after a read that emptied the queue: announce the reopened window now
+ * when the peer was last told less than half of it. tcp_recved sends an
+ * update only once the right edge moved by TCP_WND_UPDATE_THRESHOLD
+ * (64000 bytes); without window scaling (QEMU's slirp) the window is
+ * 65535, so the update waited until the sender had all but filled it
+ * (and lost margin to one MSS). With this, 100 MB host->guest streams
+ * went from 25-42 to 34-59 MB/s here. */
+static void tcp_window_update(struct inet_sock *is)
+{
+	struct tcp_pcb *pcb = is->pcb.tcp;
+
+	if (!pcb || is->state != INET_CONNECTED || is->rx_bytes)
+		return;
+	if (pcb->rcv_ann_right_edge - pcb->rcv_nxt < pcb->rcv_wnd / 2 &&
+	    pcb->rcv_ann_wnd == pcb->rcv_wnd) {
+		tcp_set_flags(pcb, TF_ACK_NOW);
+		tcp_output(pcb);
+	}
+}
+
 /* copy up to want queued bytes to the user; peek leaves them queued */
 static u64 tcp_rx_copy(struct inet_sock *is, struct sock_msg *m, u64 moff, u64 want, bool peek,
 		       int *err)
@@ -229,6 +249,8 @@ s64 inet_tcp_recvmsg(struct socket *s, struct sock_msg *m, int flags)
 			break;
 		}
 	}
+	if (done && !peek)
+		tcp_window_update(is);
 	inet_flush(); /* window updates to a looped-back sender */
 	if (err && !done)
 		return err;

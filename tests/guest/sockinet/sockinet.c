@@ -559,6 +559,8 @@ int main(int argc, char **argv)
 	}
 	test_echo("tcp4_echo", AF_INET, BIG);
 	test_echo("tcp6_echo", AF_INET6, BIG);
+	test_slow_reader("tcp4_slow_reader_peek", AF_INET, 16 << 20);
+	test_slow_reader("tcp6_slow_reader_peek", AF_INET6, 6 << 20);
 	test_dual_stack();
 	test_connect();
 	test_backlog();

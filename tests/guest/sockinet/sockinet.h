@@ -143,6 +143,7 @@ void test_udp(int fam);
 void test_options(void);
 void test_bad(void);
 void test_nic(void);
+void test_slow_reader(const char *name, int fam, size_t n);
 int sockinet_more_failed(void);
 
 #endif

@@ -2,7 +2,9 @@
  * sockinet_more.c - the AF_INET/AF_INET6 guest test, second half: UDP
  * over 127.0.0.1 and ::1, option round trips, bad arguments, and the
  * "nic" mode (the DHCP, link-local and SLAAC addresses seen through
- * getsockname of UDP sockets connected outward; nothing is sent).
+ * getsockname of UDP sockets connected outward; nothing is sent), and a
+ * slow TCP reader (odd-sized chunks, MSG_PEEK, MSG_WAITALL, pauses that
+ * close the window) checking every byte of a large loopback transfer.
  * Layer: guest test program (tests/suites/73-inet). Caller: sockinet.c.
  */
 #include "sockinet.h"
@@ -309,4 +311,107 @@ void test_nic(void)
 int sockinet_more_failed(void)
 {
 	return gt_failed;
+}
+
+/* ---- a slow reader in odd-sized chunks with MSG_PEEK and MSG_WAITALL ----
+ * The receive window closes while the reader sleeps and must reopen as it
+ * reads (a missing window update stalls the writer for good: the reader's
+ * SO_RCVTIMEO turns that into a failure); every byte is checked. */
+struct slow_arg {
+	int fd;
+	size_t n;
+	int err;
+};
+
+static void *slow_writer(void *p)
+{
+	struct slow_arg *a = p;
+	size_t cap = 96 * 1024 + 13, off = 0;
+	unsigned char *buf = malloc(cap);
+
+	while (buf && off < a->n) {
+		size_t c = a->n - off < cap ? a->n - off : cap;
+
+		for (size_t j = 0; j < c; j++)
+			buf[j] = pat(off + j);
+		if (write_full(a->fd, buf, c) < 0) {
+			a->err = errno;
+			break;
+		}
+		off += c;
+	}
+	if (!buf)
+		a->err = ENOMEM;
+	shutdown(a->fd, SHUT_WR);
+	free(buf);
+	return NULL;
+}
+
+void test_slow_reader(const char *name, int fam, size_t n)
+{
+	static const size_t sizes[] = {1, 7, 333, 1460, 4097, 16001, 65537, 3, 200003};
+	struct slow_arg a = {-1, n, 0};
+	struct timeval tv = {20, 0};
+	size_t got = 0, bad_at = (size_t)-1, peeks = 0, waitall_short = 0;
+	int lfd = listener(fam, 1), cfd = -1, stalled = 0;
+	unsigned char *buf = malloc(200003), *pbuf = malloc(200003);
+	pthread_t th;
+
+	if (lfd >= 0)
+		cfd = connect_to(fam, port_of(lfd));
+	if (cfd >= 0)
+		a.fd = accept(lfd, NULL, NULL);
+	if (!buf || !pbuf || a.fd < 0) {
+		CHECK(name, 0, "setup: listener %d, client %d, accepted %d: %s", lfd, cfd, a.fd,
+		      strerror(errno));
+		goto out;
+	}
+	setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	pthread_create(&th, NULL, slow_writer, &a);
+	for (unsigned i = 0;; i++) {
+		size_t want = sizes[i % (sizeof(sizes) / sizeof(sizes[0]))];
+		int flags = i % 7 == 3 ? MSG_WAITALL : 0;
+		ssize_t r;
+
+		if (i % 5 == 0) { /* peek, then the read must return the same bytes */
+			r = recv(cfd, pbuf, want, MSG_PEEK);
+			if (r > 0) {
+				peeks++;
+				for (ssize_t k = 0; k < r && bad_at == (size_t)-1; k++)
+					if (pbuf[k] != pat(got + k))
+						bad_at = got + k;
+			}
+		}
+		r = recv(cfd, buf, want, flags);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			stalled = errno;
+			break;
+		}
+		if (flags && (size_t)r != want && got + r != n)
+			waitall_short++;
+		for (ssize_t k = 0; k < r && bad_at == (size_t)-1; k++)
+			if (buf[k] != pat(got + k))
+				bad_at = got + k;
+		got += r;
+		if (i % 97 == 0)
+			msleep(i % 3 ? 2 : 30); /* let the sender fill the window */
+	}
+	pthread_join(th, NULL);
+	CHECK(name, got == n && bad_at == (size_t)-1 && !stalled && !a.err && !waitall_short,
+	      "got %zu of %zu bytes, first wrong byte at %zd, recv error '%s', writer error '%s', "
+	      "%zu short MSG_WAITALL reads, %zu peeks",
+	      got, n, bad_at == (size_t)-1 ? (ssize_t)-1 : (ssize_t)bad_at,
+	      stalled ? strerror(stalled) : "none", a.err ? strerror(a.err) : "none", waitall_short,
+	      peeks);
+out:
+	free(buf);
+	free(pbuf);
+	if (a.fd >= 0)
+		close(a.fd);
+	if (cfd >= 0)
+		close(cfd);
+	if (lfd >= 0)
+		close(lfd);
 }
