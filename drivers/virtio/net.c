@@ -79,6 +79,11 @@ struct vnet {
 	u16 *slot_free;
 	unsigned nslot_free;
 	struct virtq_sg sg[VNET_TX_MAXSEGS * 2 + 1];
+	/* stall watchdog (vnet_poll): the device's used index at the last
+	 * poll and how many polls in a row it has not moved */
+	u16 tx_seen, rx_seen;
+	u8 tx_still, rx_still;
+	u32 rekicks;
 };
 
 static unsigned vnet_count;
@@ -221,12 +226,44 @@ out_toolong:
 	return -ENOSPC;
 }
 
+/* notify the device again when buffers it owns have made no progress
+ * for `polls` polls in a row. Seen under QEMU user networking on a loaded
+ * host (100 MB host->guest stream): frames sat in the TX ring unconsumed
+ * for minutes (the device's used index stuck, its avail_event equal to
+ * it, every later frame made available with a notification decision in
+ * between), so the ACK reopening the receive window never left and the
+ * sender stalled for good. Why the device missed them is not established;
+ * an extra notification is always allowed (the device re-reads the ring),
+ * so the tick re-notifies instead of waiting forever. */
+static void vnet_watchdog(struct vnet *v, struct virtq *vq, u16 *seen, u8 *still, u8 polls)
+{
+	u16 used = vq->used[1];
+
+	if (vq->avail_idx == used || used != *seen) {
+		*seen = used;
+		*still = 0;
+		return;
+	}
+	if (++*still < polls)
+		return;
+	*still = 0;
+	if (vq == v->txq && v->rekicks++ < 8)
+		klog("%s: tx queue stalled (avail %u, used %u): notified again", v->nd.name,
+		     vq->avail_idx, used);
+	vq->vdev->ops->notify(vq->vdev, vq);
+}
+
+/* the net tick (every 50 ms) */
 static void vnet_poll(struct netdev *nd)
 {
 	struct vnet *v = nd->priv;
 
 	virtq_process(v->rxq);
 	virtq_process(v->txq);
+	/* TX: frames waiting 100-150 ms; RX: the device holds buffers and
+	 * has filled none for ~1 s (an idle link, or a missed wake-up) */
+	vnet_watchdog(v, v->txq, &v->tx_seen, &v->tx_still, 2);
+	vnet_watchdog(v, v->rxq, &v->rx_seen, &v->rx_still, 20);
 }
 
 /* kernel command line monos.vnet_rxbuf=N (256..2048, a power of two):
