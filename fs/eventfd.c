@@ -77,17 +77,6 @@ static u32 eventfd_poll(struct file *f, struct poll_table *pt)
 	return mask;
 }
 
-static int eventfd_stat(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_dev = 13; /* anon_inode-like */
-	st->st_ino = ((u64)(uintptr_t)f->priv >> 4) & 0xffffffffu;
-	st->st_nlink = 1;
-	st->st_mode = 0600;
-	st->st_blksize = 4096;
-	return 0;
-}
-
 static void eventfd_close(struct file *f)
 {
 	kfree(f->priv);
@@ -98,7 +87,7 @@ static const struct file_ops eventfd_ops = {
 	.write = eventfd_write,
 	.close = eventfd_close,
 	.poll = eventfd_poll,
-	.stat = eventfd_stat,
+	.stat = file_anon_stat,
 };
 
 static long do_eventfd2(u64 initval, u64 flags)

@@ -129,17 +129,6 @@ static u32 signalfd_poll(struct file *f, struct poll_table *pt)
 	return sigfd_ready(s) ? POLLIN | POLLRDNORM : 0;
 }
 
-static int signalfd_stat(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_dev = 13; /* anon_inode-like */
-	st->st_ino = ((u64)(uintptr_t)f->priv >> 4) & 0xffffffffu;
-	st->st_nlink = 1;
-	st->st_mode = 0600;
-	st->st_blksize = 4096;
-	return 0;
-}
-
 static void signalfd_close(struct file *f)
 {
 	kfree(f->priv);
@@ -149,7 +138,7 @@ static const struct file_ops signalfd_ops = {
     .read = signalfd_read,
     .close = signalfd_close,
     .poll = signalfd_poll,
-    .stat = signalfd_stat,
+    .stat = file_anon_stat,
 };
 
 static long do_signalfd4(int fd, u64 umask, u64 size, u64 flags)

@@ -95,17 +95,6 @@ static u32 timerfd_poll(struct file *f, struct poll_table *pt)
 	return t->ticks ? POLLIN | POLLRDNORM : 0;
 }
 
-static int timerfd_stat(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_dev = 13; /* anon_inode-like */
-	st->st_ino = ((u64)(uintptr_t)f->priv >> 4) & 0xffffffffu;
-	st->st_nlink = 1;
-	st->st_mode = 0600;
-	st->st_blksize = 4096;
-	return 0;
-}
-
 static void timerfd_close(struct file *f)
 {
 	struct timerfd *t = f->priv;
@@ -118,7 +107,7 @@ static const struct file_ops timerfd_ops = {
     .read = timerfd_read,
     .close = timerfd_close,
     .poll = timerfd_poll,
-    .stat = timerfd_stat,
+    .stat = file_anon_stat,
 };
 
 long sys_timerfd_create(SYS_ARGS)

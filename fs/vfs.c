@@ -47,6 +47,17 @@ struct file *file_get(struct file *f)
 	return f;
 }
 
+int file_anon_stat(struct file *f, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = 13; /* anon_inode-like */
+	st->st_ino = ((u64)(uintptr_t)f->priv >> 4) & 0xffffffffu;
+	st->st_nlink = 1;
+	st->st_mode = 0600;
+	st->st_blksize = 4096;
+	return 0;
+}
+
 void file_put(struct file *f)
 {
 	if (!f || --f->refs)

@@ -184,6 +184,9 @@ struct file {
 struct file *file_alloc(const struct file_ops *ops, const struct vnode *vn,
 			const struct vnode *parent, u32 flags);
 struct file *file_get(struct file *f);
+/* fstat of an anonymous-inode file (eventfd, timerfd, signalfd, epoll):
+ * st_dev 13, st_ino from f->priv, mode 0600 */
+int file_anon_stat(struct file *f, struct kstat *st);
 /* kernel.h: void file_put(struct file *f); */
 
 /* ---- resolution and open ---- */

@@ -152,21 +152,10 @@ static void epoll_close(struct file *f)
 	kfree(ep);
 }
 
-static int epoll_stat(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_dev = 13;
-	st->st_ino = ((u64)(uintptr_t)f->priv >> 4) & 0xffffffffu;
-	st->st_nlink = 1;
-	st->st_mode = 0600;
-	st->st_blksize = 4096;
-	return 0;
-}
-
 static const struct file_ops epoll_ops = {
 	.close = epoll_close,
 	.poll = epoll_poll,
-	.stat = epoll_stat,
+	.stat = file_anon_stat,
 };
 
 static long do_epoll_create(u64 flags)
