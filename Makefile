@@ -26,7 +26,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
 KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdlib -nostdinc \
 	-isystem $(shell $(KCC) -print-file-name=include) \
 	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mno-sse -mno-sse2 -mno-mmx \
-	-mno-avx -fno-stack-protector -fno-omit-frame-pointer -fno-strict-aliasing \
+	-mno-avx -fstack-protector-strong -mstack-protector-guard=global -fno-omit-frame-pointer -fno-strict-aliasing \
 	-fno-asynchronous-unwind-tables -ffunction-sections -fdata-sections \
 	-DMONOS_KERNEL -Iinclude -I.
 

@@ -21,6 +21,7 @@
 #define EXIT_NO_PROGRAM 127
 
 void kernel_main(u64 start_info);
+void stackprot_selftest(void);
 void selftest_run(void);
 
 static void report_ns(const char *what, u64 ns)
@@ -73,6 +74,8 @@ void kernel_main(u64 start_info)
 		panic("test panic requested on the kernel command line");
 	if (boot_cmdline_has("monos.test_kfault"))
 		*(volatile u64 *)0xffffc8ffdead0000UL = 1; /* unmapped kernel address */
+	if (boot_cmdline_has("monos.test_stackprot"))
+		stackprot_selftest(); /* panics: arch/x86_64/stackprot.c */
 	drivers_init();
 	report_ns("boot: drivers up at", clock_now_ns());
 	err = fs_init();

@@ -8,7 +8,8 @@ LIB_SRCS := $(sort $(filter-out lib/kstring.c,$(wildcard lib/*.c)))
 LIB_HOST_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 LIB_KERNEL_OBJS := $(LIB_SRCS:%.c=$(BUILD)/kernel/%.o)
 LIB_ALLOWED_UNDEF := lib_alloc lib_zalloc lib_realloc lib_free memcpy memmove \
-	memset memcmp strlen strnlen strcmp strncmp strchr
+	memset memcmp strlen strnlen strcmp strncmp strchr \
+	__stack_chk_guard __stack_chk_fail
 
 $(BUILD)/host/lib.a: $(LIB_HOST_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -60,6 +60,9 @@ boot64:
 	rep stosb
 	movabsq $boot_stack_top, %rsp
 	xorl %ebp, %ebp
+	/* the stack-protector canary, before any instrumented C function */
+	movabsq $stackprot_init, %rax
+	call *%rax
 	movl boot_start_info, %edi
 	movabsq $kernel_main, %rax
 	call *%rax

@@ -106,6 +106,8 @@ static void fpu_setup(void)
 		cr4 |= 1ULL << 21; /* SMAP: user memory only through uaccess */
 		arch_smap_on = 1;
 	}
+	if (cpu.leaf7_ecx & (1u << 2))
+		cr4 |= 1ULL << 11; /* UMIP: user sgdt/sidt/sldt/smsw/str raise #GP */
 	write_cr4(cr4);
 	cpu.xsave_size = 512;
 	if (cpu.xsave && cpu.max_leaf >= 0xd) {
@@ -296,9 +298,10 @@ void arch_cpu_init(void)
 	u64 cr4 = read_cr4();
 	bsp_cr0 = read_cr0();
 	bsp_cr4 = cr4;
-	klog("cpu: %s%s%s%s%s, FPU %s %u bytes (XCR0 %#lx)", cpu.vendor, cpu.nx ? " NX" : "",
+	klog("cpu: %s%s%s%s%s%s, FPU %s %u bytes (XCR0 %#lx)", cpu.vendor, cpu.nx ? " NX" : "",
 	     cr4 & (1ULL << 20) ? " SMEP" : "", cr4 & (1ULL << 21) ? " SMAP" : "",
-	     cpu.avx ? " AVX" : "", cpu.xsaveopt ? "XSAVEOPT" : cpu.xsave ? "XSAVE" : "FXSAVE",
+	     cr4 & (1ULL << 11) ? " UMIP" : "", cpu.avx ? " AVX" : "",
+	     cpu.xsaveopt ? "XSAVEOPT" : cpu.xsave ? "XSAVE" : "FXSAVE",
 	     cpu.xsave_size, (unsigned long)cpu.xcr0);
 }
 
