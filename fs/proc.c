@@ -516,25 +516,8 @@ static s64 proc_pwrite(struct file *f, const void *kbuf, u64 len, u64 off)
 static s64 proc_lseek(struct file *f, s64 off, int whence)
 {
 	struct proc_file *pf = f->priv;
-	s64 base;
 
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (s64)f->pos;
-		break;
-	case SEEK_END:
-		base = pf ? (s64)pf->len : 0;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
-		return -EINVAL;
-	f->pos = (u64)(base + off);
-	return (s64)f->pos;
+	return file_seek_to(f, off, whence, pf ? pf->len : 0);
 }
 
 static void proc_close(struct file *f)

@@ -222,9 +222,8 @@ static void tfs_file_close(struct file *f)
 	vfs_file_closing(f);
 }
 
-static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
+s64 file_seek_to(struct file *f, s64 off, int whence, u64 size)
 {
-	u64 size = pagecache_size(f->vn.tfs);
 	s64 base;
 
 	switch (whence) {
@@ -237,6 +236,20 @@ static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
 	case SEEK_END:
 		base = (s64)size;
 		break;
+	default:
+		return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->pos = (u64)(base + off);
+	return (s64)f->pos;
+}
+
+static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
+{
+	u64 size = pagecache_size(f->vn.tfs);
+
+	switch (whence) {
 	case SEEK_DATA:
 		if (off < 0 || (u64)off >= size)
 			return -ENXIO;
@@ -248,12 +261,8 @@ static s64 tfs_file_lseek(struct file *f, s64 off, int whence)
 		f->pos = size;
 		return (s64)size;
 	default:
-		return -EINVAL;
+		return file_seek_to(f, off, whence, size);
 	}
-	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
-		return -EINVAL;
-	f->pos = (u64)(base + off);
-	return (s64)f->pos;
 }
 
 static const struct file_ops tfs_file_ops = {

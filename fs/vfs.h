@@ -187,6 +187,9 @@ struct file *file_get(struct file *f);
 /* fstat of an anonymous-inode file (eventfd, timerfd, signalfd, epoll):
  * st_dev 13, st_ino from f->priv, mode 0600 */
 int file_anon_stat(struct file *f, struct kstat *st);
+/* lseek SEEK_SET/CUR/END on a file of size bytes: the new position, or
+ * -EINVAL (other whence values, a negative or overflowing position) */
+s64 file_seek_to(struct file *f, s64 off, int whence, u64 size);
 /* kernel.h: void file_put(struct file *f); */
 
 /* ---- resolution and open ---- */
