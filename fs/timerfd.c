@@ -14,15 +14,10 @@
  */
 #include "fs/vfs.h"
 #include "fs/poll.h"
+#include "kernel/time.h"
 #include "kernel/timer.h"
 #include "sys/syscalls.h"
 #include "sys/signal.h"
-
-#define CLOCK_REALTIME	     0
-#define CLOCK_MONOTONIC	     1
-#define CLOCK_BOOTTIME	     7
-#define CLOCK_REALTIME_ALARM 8
-#define CLOCK_BOOTTIME_ALARM 9
 
 #define TFD_TIMER_ABSTIME	1
 #define TFD_TIMER_CANCEL_ON_SET 2

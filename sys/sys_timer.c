@@ -19,6 +19,7 @@
  * scheduler. Callers: the syscall table, sys/sys_signal.c.
  */
 #include "kernel/kernel.h"
+#include "kernel/time.h"
 #include "kernel/thread.h"
 #include "kernel/sched.h"
 #include "kernel/timer.h"
@@ -26,17 +27,6 @@
 #include "sys/signal.h"
 #include "arch.h"
 
-#define CLOCK_REALTIME		 0
-#define CLOCK_MONOTONIC		 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID	 3
-#define CLOCK_MONOTONIC_RAW	 4
-#define CLOCK_REALTIME_COARSE	 5
-#define CLOCK_MONOTONIC_COARSE	 6
-#define CLOCK_BOOTTIME		 7
-#define CLOCK_REALTIME_ALARM	 8
-#define CLOCK_BOOTTIME_ALARM	 9
-#define CLOCK_TAI		 11
 
 #define SIGEV_SIGNAL	0
 #define SIGEV_NONE	1
