@@ -192,6 +192,23 @@ void vnode_set_program(void)
 		program_node = r.node.p;
 }
 
+enum vnode_etc vnode_etc_state(const struct value **etc)
+{
+	const struct value *ch = tfs_children(root_tuple), *e, *r;
+	const struct symbol *s = sym_find("etc", 3), *rs;
+
+	e = ch && s ? tuple_get(ch, s) : NULL;
+	if (etc)
+		*etc = e;
+	if (!e)
+		return VN_ETC_NONE;
+	if (tfs_node_is_link(e) || !tfs_children(e))
+		return VN_ETC_IMAGE; /* a file, a symlink or an empty directory */
+	rs = sym_find("resolv.conf", 11);
+	r = rs ? tuple_get(tfs_children(e), rs) : NULL;
+	return r ? VN_ETC_IMAGE : VN_ETC_DIR;
+}
+
 bool vnode_is_program(const struct vnode *vn)
 {
 	return vn->kind == VN_TFS && program_node && vn->tfs == program_node;
@@ -335,8 +352,8 @@ int vnode_stat(const struct vnode *vn, struct kstat *st)
 			if (!tfs_node_is_link(v) && tfs_children(v))
 				st->st_nlink++;
 		}
-		if (vn->kind == VN_TFS && vn->tfs == root_tuple)
-			st->st_nlink += 3; /* /dev, /proc, /sys */
+		if (vn->kind == VN_TFS && vn->tfs == root_tuple) /* /dev, /proc, /sys (/etc) */
+			st->st_nlink += vnode_etc_state(NULL) == VN_ETC_NONE ? 4 : 3;
 		st->st_size = 4096;
 		st->st_blocks = 8;
 	} else if (t == PATH_T_SYMLINK) {
@@ -474,10 +491,15 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 				return 0;
 			return 1;
 		}
-		if (dir->tfs != root_tuple)
-			return -ENOENT;
 		i -= ch ? tuple_count(ch) : 0;
-		if (i == 0) {
+		if (dir->tfs != root_tuple) { /* /etc/resolv.conf the image lacks */
+			const struct value *etc;
+
+			if (i || vnode_etc_state(&etc) != VN_ETC_DIR || dir->tfs != etc)
+				return -ENOENT;
+			*name = "resolv.conf";
+			*child = proc_etc_node(false);
+		} else if (i == 0) {
 			*name = "dev";
 			*child = (struct vnode){VN_DEV_DIR, 0, NULL};
 		} else if (i == 1) {
@@ -486,6 +508,9 @@ int vnode_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		} else if (i == 2) {
 			*name = "sys";
 			*child = proc_sys_root();
+		} else if (i == 3 && vnode_etc_state(NULL) == VN_ETC_NONE) {
+			*name = "etc";
+			*child = proc_etc_node(true);
 		} else {
 			return -ENOENT;
 		}
@@ -636,6 +661,25 @@ static enum path_type pfs_type(void *ctx, struct path_node n)
 	return vnode_type(&vn);
 }
 
+/* a name the image lacks in a TFS directory: /etc or /etc/resolv.conf
+ * (fs/proc.c serves them), else -ENOENT */
+static int vnode_etc_lookup(const struct vnode *d, const char *name, size_t len,
+			    struct path_node *out)
+{
+	const struct value *etc;
+	enum vnode_etc st = vnode_etc_state(&etc);
+	struct vnode c;
+
+	if (d->tfs == root_tuple && st == VN_ETC_NONE && len == 3 && !memcmp(name, "etc", 3))
+		c = proc_etc_node(true);
+	else if (st == VN_ETC_DIR && d->tfs == etc && len == 11 && !memcmp(name, "resolv.conf", 11))
+		c = proc_etc_node(false);
+	else
+		return -ENOENT;
+	*out = vn_to_pn(&c);
+	return 0;
+}
+
 static int pfs_lookup(void *ctx, struct path_node dir, const char *name, size_t len,
 		      struct path_node *out)
 {
@@ -664,7 +708,7 @@ static int pfs_lookup(void *ctx, struct path_node dir, const char *name, size_t 
 		s = sym_find(name, len);
 		v = ch && s ? tuple_get(ch, s) : NULL;
 		if (!v)
-			return -ENOENT;
+			return vnode_etc_lookup(&d, name, len, out);
 		c = (struct vnode){VN_TFS, 0, (struct value *)v};
 		goto found;
 	}

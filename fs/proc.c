@@ -83,6 +83,9 @@ enum proc_node_id {
 	PN_THP,
 	PN_THP_ENABLED,
 	PN_THP_PMD,
+	/* /etc when the image has none, /etc/resolv.conf likewise */
+	PN_ETC,
+	PN_RESOLV,
 	PN_COUNT
 };
 
@@ -159,6 +162,10 @@ static const struct proc_ent proc_table[PN_COUNT] = {
     /* monos never uses huge pages for user memory */
     [PN_THP_ENABLED] = {"enabled", PN_THP, PT_FILE, 0444, render_text, "always madvise [never]\n"},
     [PN_THP_PMD] = {"hpage_pmd_size", PN_THP, PT_FILE, 0444, render_text, "2097152\n"},
+    /* valid only while the image lacks them (node_valid); resolv.conf's
+     * parent is the image's /etc when there is one (proc_parent) */
+    [PN_ETC] = {"etc", PP_ROOT, PT_DIR, 0555, NULL, NULL},
+    [PN_RESOLV] = {"resolv.conf", PN_ETC, PT_FILE, 0444, render_resolv, NULL},
 };
 
 static u32 node_of(const struct vnode *vn)
@@ -198,6 +205,10 @@ static bool node_valid(const struct vnode *vn)
 
 	if (n == PN_NONE || n >= PN_COUNT)
 		return false;
+	if (n == PN_ETC)
+		return tid_of(vn) == 0 && vnode_etc_state(NULL) == VN_ETC_NONE;
+	if (n == PN_RESOLV)
+		return tid_of(vn) == 0 && vnode_etc_state(NULL) != VN_ETC_IMAGE;
 	/* a task/<tid> node lives as long as its thread */
 	if (proc_table[n].parent == PN_TID || n == PN_TID)
 		return tid_of(vn) > 0 && thread_find(tid_of(vn));
@@ -249,6 +260,11 @@ struct vnode proc_sys_root(void)
 	return proc_vnode(PN_SYSFS, 0);
 }
 
+struct vnode proc_etc_node(bool dir)
+{
+	return proc_vnode(dir ? PN_ETC : PN_RESOLV, 0);
+}
+
 struct vnode proc_parent(const struct vnode *dir)
 {
 	u32 p;
@@ -256,6 +272,12 @@ struct vnode proc_parent(const struct vnode *dir)
 	if (!node_valid(dir))
 		return vnode_root();
 	p = proc_table[node_of(dir)].parent;
+	if (p == PN_ETC) { /* resolv.conf: in the image's /etc if it has one */
+		const struct value *etc;
+
+		if (vnode_etc_state(&etc) == VN_ETC_DIR)
+			return (struct vnode){VN_TFS, 0, (struct value *)etc};
+	}
 	if (p == PP_PROC)
 		return (struct vnode){VN_PROC_DIR, 0, NULL};
 	if (p == PP_SELF)

@@ -55,5 +55,6 @@ void render_version(struct proc_buf *b, int tid);
 void render_uuid(struct proc_buf *b, int tid);
 void render_boot_id(struct proc_buf *b, int tid);
 void render_cpus(struct proc_buf *b, int tid);
+void render_resolv(struct proc_buf *b, int tid);
 
 #endif

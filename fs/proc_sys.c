@@ -297,3 +297,13 @@ void render_cpus(struct proc_buf *b, int tid)
 	proc_cpu_list(b, n >= 64 ? ~0ull : (1ull << (n ? n : 1)) - 1);
 	proc_puts(b, "\n");
 }
+
+/* /etc/resolv.conf when the image has none (net/dns.c has the servers) */
+void render_resolv(struct proc_buf *b, int tid)
+{
+	size_t n = net_resolv_conf(NULL, 0);
+
+	if (!proc_grow(b, n))
+		return;
+	b->len += net_resolv_conf(b->p + b->len, n);
+}

@@ -133,6 +133,11 @@ struct vnode vnode_root(void);
 /* at mount: symbols, the parent map, the program node */
 int vnode_setup(struct value *root);
 void vnode_set_program(void); /* after the VFS can resolve paths */
+/* what the image has at /etc: nothing (the kernel serves a synthetic /etc
+ * holding resolv.conf), a directory without resolv.conf (the kernel adds
+ * one; *etc = the directory's tuple), or anything else (the image wins) */
+enum vnode_etc { VN_ETC_NONE, VN_ETC_DIR, VN_ETC_IMAGE };
+enum vnode_etc vnode_etc_state(const struct value **etc);
 /* lib/path.c glue */
 void vnode_path_fs(struct path_fs *fs);
 struct path_node vn_to_pn(const struct vnode *vn);
@@ -282,6 +287,9 @@ int proc_dirent(const struct vnode *dir, u64 i, const char **name, size_t *len,
 		struct vnode *child);
 struct vnode proc_parent(const struct vnode *dir);
 struct vnode proc_sys_root(void); /* /sys */
+/* the synthetic /etc (dir) or /etc/resolv.conf: fs/proc.c serves them
+ * while the image lacks them (see vnode_etc_state) */
+struct vnode proc_etc_node(bool dir);
 /* /proc/self/fd/N of a file without a node: "socket:[ino]", "pipe:[ino]",
  * "anon_inode:[...]" as Linux */
 s64 proc_fd_link(struct file *f, char *buf, size_t size);

@@ -79,6 +79,21 @@ void kfree(void *p);
 #define LWIP_IGMP		 1
 #define LWIP_RAW		 0
 #define LWIP_DNS		 0
+/* DHCP option 6 without lwIP's resolver: net/dns.c asks for it and keeps
+ * the servers for /etc/resolv.conf */
+struct netif;
+struct pbuf;
+struct dhcp_msg;
+void net_dhcp_request_dns(struct dhcp_msg *msg, int msg_type, unsigned short *options_len);
+void net_dhcp_option(struct netif *netif, int msg_type, int option, int len, struct pbuf *p,
+		     unsigned short off);
+#define LWIP_HOOK_DHCP_APPEND_OPTIONS(netif, dhcp, state, msg, msg_type, options_len_ptr)         \
+	net_dhcp_request_dns(msg, msg_type, options_len_ptr)
+#define LWIP_HOOK_DHCP_PARSE_OPTION(netif, dhcp, state, msg, msg_type, option, len, pbuf, off)    \
+	do {                                                                                       \
+		(void)(msg);                                                                       \
+		net_dhcp_option(netif, msg_type, option, len, pbuf, off);                          \
+	} while (0)
 
 /* ---- IPv6 ---- */
 #define LWIP_IPV6			1

@@ -303,6 +303,7 @@ int net_init(struct value *root)
 	 * a NIC its timer tick starts with the first socket */
 	lwip_init();
 	net_lwip_up = true;
+	net_dns_configure(root); /* /etc/resolv.conf; a bad setting is printed, ignored */
 	if (!nnetdevs)
 		return 0;
 	netif_add_ext_callback(&net_ext_cb, net_report);

@@ -21,5 +21,7 @@ int net_selftest_start(u16 port);
 /* a socket needs the stack: lwIP initialised and its timer tick running
  * (without a NIC the tick starts with the first socket) */
 void net_stack_use(void);
+/* the manifest's dns setting (net/dns.c): 0, or -EINVAL (printed) */
+int net_dns_configure(const struct value *root);
 
 #endif

@@ -131,6 +131,9 @@ int net_init(struct value *root);
 /* before the program starts: wait up to exec_wait_for_ip4_secs for an IPv4
  * address (no-op when unset or without a NIC) */
 void net_wait_ready(struct value *root);
+/* net/dns.c: the text of /etc/resolv.conf when the image has none (the
+ * manifest's dns servers, else DHCP's); its length (written up to size) */
+size_t net_resolv_conf(char *buf, size_t size);
 
 struct file;                             /* fs/vfs.h has the details */
 int vfs_open(const char *path, int flags, u32 mode, struct file **out);

@@ -8,7 +8,8 @@
  * (where the file is read) and the guest side (where it goes: the program
  * sits at /NAME, so its $ORIGIN is "/"). Each file is added at the path the
  * guest's ld.so will open, symlinks followed (the image holds the file).
- * Also the /etc stubs (passwd, group, hosts, resolv.conf, nsswitch.conf)
+ * Also the /etc stubs (passwd, group, hosts, nsswitch.conf; resolv.conf the
+ * kernel serves from the DHCP answer when the image has none)
  * unless given, the host's /etc/localtime (the zone file it links to),
  * and the CA bundle with --ssl.
  *
@@ -410,7 +411,6 @@ static const struct {
     {"/etc/passwd", "passwd", "root:x:0:0:root:/:/bin/sh\n"},
     {"/etc/group", "group", "root:x:0:\n"},
     {"/etc/hosts", "hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"},
-    {"/etc/resolv.conf", "resolv.conf", "nameserver 10.0.2.3\n"},
     {"/etc/nsswitch.conf", "nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n"},
 };
 
