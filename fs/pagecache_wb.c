@@ -136,7 +136,7 @@ int pc_writeback_file(struct pc_file *f)
 			v[n++] = p;
 	pc_sort(v, n);
 	for (i = 0; i < n && !err; i += run) {
-		for (run = 1; i + run < n && run < PC_BOUNCE_PAGES &&
+		for (run = 1; i + run < n && run < pc_bounce_pages &&
 			      v[i + run]->index == v[i]->index + run;
 		     run++)
 			;
@@ -252,7 +252,7 @@ int vma_shared_page(void *obj, u64 index, bool write, bool map, u64 *phys)
 
 	pc_lock();
 	if (index * PAGE_SIZE >= ALIGN_UP(f->size, PAGE_SIZE)) {
-		err = -EFAULT; /* past the end of the file (Linux: SIGBUS) */
+		err = -ENXIO; /* past the end of the file: SIGBUS (uvm_fault) */
 		goto out;
 	}
 	p = f->gone ? pc_find(f, index) : pc_fill(f, index, 1, &err);

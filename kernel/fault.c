@@ -42,6 +42,8 @@ void user_fault(struct user_regs *r, int signo, u64 addr, const char *what)
 		code = 7; /* FPE_FLTINV */
 	else if (signo == FAULT_SIGILL)
 		code = 2; /* ILL_ILLOPN */
+	else if (signo == FAULT_SIGBUS && r->vector == 14)
+		code = 2; /* BUS_ADRERR: a file mapping's page past EOF or unreadable */
 	else if (signo == FAULT_SIGBUS)
 		code = 1; /* BUS_ADRALN */
 	if (signal_fault(signo, code, addr))
@@ -52,10 +54,13 @@ void user_fault(struct user_regs *r, int signo, u64 addr, const char *what)
 			kprintf("%s access to 0x%lx (%s) at rip 0x%lx\n", what, addr,
 				r->error & 1 ? "protection violation" : "unmapped address",
 				r->rip);
+		else if (r->vector == 14)
+			kprintf("%s access to 0x%lx (past the end of the mapped file) at rip 0x%lx\n",
+				what, addr, r->rip);
 		else
 			kprintf("%s at rip 0x%lx (error code %#lx)\n", what, r->rip, r->error);
 		dump_regs(r);
-		if (signo == FAULT_SIGSEGV && r->vector == 14)
+		if (r->vector == 14)
 			uvm_dump_around(addr);
 		else
 			uvm_dump_around(r->rip);

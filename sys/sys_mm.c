@@ -201,6 +201,15 @@ long sys_mmap(SYS_ARGS)
 		file_put(f);
 	} else if (f) {
 		err = mmap_fill(f, addr, len, off);
+		if (!err && f->vn.kind == VN_TFS && vnode_type(&f->vn) == PATH_T_FILE) {
+			/* pages wholly past EOF give SIGBUS, as Linux */
+			u64 size = vfs_size(f);
+
+			if (size < off + len)
+				err = uvm_set_file_end(addr, addr + len,
+						       size <= off ? addr
+								   : addr + ALIGN_UP(size - off, PAGE_SIZE));
+		}
 		if (err) {
 			uvm_unmap(addr, addr + len);
 			goto out_put;

@@ -206,7 +206,8 @@ static void page_fault(struct user_regs *r)
 			return;
 		}
 		if (user) {
-			user_fault(r, FAULT_SIGSEGV, addr, exec ? "exec" : write ? "write" : "read");
+			user_fault(r, uvm_fault_signal(e), addr,
+				   exec ? "exec" : write ? "write" : "read");
 			return;
 		}
 		if (fixup(r))

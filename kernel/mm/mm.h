@@ -64,6 +64,10 @@ struct vma {
 	 * file page at start */
 	void *shared;
 	u64 shared_pgoff;
+	/* VMA_FILE of a regular file: where the file's pages ended at mmap
+	 * (a user address); a fault at or above it is past EOF: SIGBUS, as
+	 * Linux. 0: no limit (anonymous, /dev files, after mremap) */
+	u64 file_end;
 };
 
 int uvm_init(void);
@@ -78,8 +82,14 @@ u64 uvm_find_gap(u64 len, u64 hint);      /* top-down from the mmap base; 0 = no
 void uvm_set_mmap_top(u64 top);           /* where top-down searches start (ASLR, exec) */
 const struct vma *uvm_find(u64 addr);     /* the VMA holding addr or NULL */
 /* make one page present (demand-zero), for faults and the loader:
- * 0, -EFAULT (no VMA / not allowed), -ENOMEM */
+ * 0, -EFAULT (no VMA / not allowed: SIGSEGV), -ENOMEM, -EAGAIN (already
+ * allowed: a stale TLB entry), -ENXIO (a file mapping's page wholly past
+ * EOF), -EIO / -ENOSPC (the page cache could not read or reserve the
+ * page): the last three are SIGBUS BUS_ADRERR for the program */
 int uvm_fault(u64 addr, bool write, bool exec);
+/* the signal a fault error means for the program (kernel/fault.h
+ * FAULT_SIGBUS or FAULT_SIGSEGV) */
+int uvm_fault_signal(int err);
 /* the physical page behind a user page (faulting it in), 0 on failure */
 u64 uvm_page_phys(u64 addr, bool write);
 /* move pages of [old, old+len) to new (both page aligned, new range unmapped) */
@@ -93,6 +103,9 @@ const struct vma *uvm_next(u64 addr);
 u64 uvm_resident_pages(void); /* user pages present (VmRSS) */
 /* shared file mappings: [start, end) maps obj's pages from pgoff on */
 int uvm_set_shared(u64 start, u64 end, void *obj, u64 pgoff);
+/* private file mappings: [start, end)'s faults at or above file_end are
+ * past the file's end (SIGBUS) */
+int uvm_set_file_end(u64 start, u64 end, u64 file_end);
 /* the PTEs mapping obj's pages [first, first+count): made read-only
  * (writeback: the next store faults and dirties again) / removed */
 void uvm_shared_wrprotect(void *obj, u64 first, u64 count);

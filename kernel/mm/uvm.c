@@ -10,6 +10,7 @@
  */
 #include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
+#include "kernel/fault.h"
 #include "arch.h"
 
 #define PTE_SW_KEEP (1ULL << 9) /* page kept while PROT_NONE */
@@ -366,6 +367,8 @@ int uvm_fault(u64 addr, bool write, bool exec)
 		return -ENOMEM;
 	if (v->kind & VMA_SHARED)
 		return uvm_fault_shared(v, addr, write, pte);
+	if (v->file_end && addr >= v->file_end && !pte_has_page(*pte))
+		return -ENXIO; /* a private file mapping past EOF */
 	if (pte_has_page(*pte)) {
 		/* present with stale flags: bring them in line with the VMA */
 		u64 want = (*pte & (PTE_ADDR | PTE_SW_SHARED)) | pte_flags(v->prot);
@@ -429,16 +432,21 @@ int uvm_move(u64 old_addr, u64 len, u64 new_addr)
 	const struct vma *v = uvm_find(old_addr);
 	struct move_arg m = { old_addr, new_addr, 0 };
 	void *shared;
-	u64 pgoff;
+	u64 pgoff, file_end;
 	int err;
 
 	if (!v)
 		return -EFAULT;
 	shared = v->shared;
 	pgoff = v->shared_pgoff + (old_addr - v->start) / PAGE_SIZE;
+	file_end = v->file_end;
 	err = uvm_map_fixed(new_addr, new_addr + len, v->prot, v->kind & ~VMA_HEAP);
 	if (!err && shared)
 		err = uvm_set_shared(new_addr, new_addr + len, shared, pgoff);
+	if (!err && file_end) /* the EOF limit moves with the pages */
+		err = uvm_set_file_end(new_addr, new_addr + len,
+				       file_end <= old_addr ? new_addr
+							    : new_addr + (file_end - old_addr));
 	if (err)
 		return err;
 	pt_for_each(old_addr, old_addr + len, move_one, &m);
@@ -518,6 +526,22 @@ u64 uvm_resident_pages(void)
 	for (u32 i = 0; i < nr_vmas; i++)
 		pt_for_each(vmas[i].start, vmas[i].end, count_one, &n);
 	return n;
+}
+
+int uvm_fault_signal(int err)
+{
+	return err == -ENXIO || err == -EIO || err == -ENOSPC ? FAULT_SIGBUS : FAULT_SIGSEGV;
+}
+
+int uvm_set_file_end(u64 start, u64 end, u64 file_end)
+{
+	int err;
+
+	if ((err = vma_split(start)) || (err = vma_split(end)))
+		return err;
+	for (u32 i = vma_index(start); i < nr_vmas && vmas[i].start < end; i++)
+		vmas[i].file_end = file_end;
+	return 0;
 }
 
 int uvm_set_shared(u64 start, u64 end, void *obj, u64 pgoff)

@@ -1,7 +1,8 @@
 # tests/guest/tidy/build.mk - guest programs of the tidy helper's suites:
-# resolv (/etc/resolv.conf served by the kernel; tests/suites/74-resolv).
+# resolv (/etc/resolv.conf served by the kernel; tests/suites/74-resolv),
+# sigbus (file mappings past EOF; tests/suites/59-sigbus).
 # Built static with musl-gcc and gcc. Included by tests/guest/build.mk.
-TIDY_GUEST_PROGS := resolv
+TIDY_GUEST_PROGS := resolv sigbus
 TIDY_GUEST_BINS := $(foreach p,$(TIDY_GUEST_PROGS),$(BUILD)/guest/tidy/$(p).musl \
 	$(BUILD)/guest/tidy/$(p).glibc)
 
