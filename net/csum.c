@@ -31,36 +31,35 @@ u16 net_csum_fold(u64 sum)
 	return (u16)sum;
 }
 
-bool net_l4_find(const u8 *f, u32 avail, u32 frame_len, struct net_l4 *l4)
+/* the L4 header of an IP packet at f + l3 (type: 0x0800 or 0x86dd) */
+static bool l4_find(const u8 *f, u32 avail, u32 frame_len, u32 l3, u16 type, struct net_l4 *l4)
 {
-	u16 type;
 	u32 sum = 0;
 
-	if (avail < ETH_HLEN + 20)
+	if (avail < l3 + 20)
 		return false;
-	type = get_be16(f + 12);
 	if (type == 0x0800) {
-		const u8 *ip = f + ETH_HLEN;
+		const u8 *ip = f + l3;
 		u32 ihl = (ip[0] & 0xf) * 4u, tot = get_be16(ip + 2);
 
-		if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || ETH_HLEN + tot > frame_len)
+		if ((ip[0] >> 4) != 4 || ihl < 20 || tot < ihl || l3 + tot > frame_len)
 			return false;
 		if (get_be16(ip + 6) & 0x3fff) /* MF or a fragment offset */
 			return false;
 		l4->proto = ip[9];
-		l4->start = (u16)(ETH_HLEN + ihl);
+		l4->start = (u16)(l3 + ihl);
 		l4->len = tot - ihl;
 		sum = sum_bytes(0, ip + 12, 8);
 		l4->ipv4 = true;
 	} else if (type == 0x86dd) {
-		const u8 *ip = f + ETH_HLEN;
+		const u8 *ip = f + l3;
 
-		if (avail < ETH_HLEN + 40 || (ip[0] >> 4) != 6)
+		if (avail < l3 + 40 || (ip[0] >> 4) != 6)
 			return false;
 		l4->proto = ip[6];
-		l4->start = ETH_HLEN + 40;
+		l4->start = (u16)(l3 + 40);
 		l4->len = get_be16(ip + 4);
-		if (ETH_HLEN + 40 + l4->len > frame_len)
+		if (l3 + 40 + l4->len > frame_len)
 			return false;
 		sum = sum_bytes(0, ip + 8, 32);
 		l4->ipv4 = false;
@@ -78,6 +77,13 @@ bool net_l4_find(const u8 *f, u32 avail, u32 frame_len, struct net_l4 *l4)
 	sum += l4->proto + (l4->len >> 16) + (l4->len & 0xffff);
 	l4->pseudo = net_csum_fold(sum);
 	return true;
+}
+
+bool net_l4_find(const u8 *f, u32 avail, u32 frame_len, struct net_l4 *l4)
+{
+	if (avail < ETH_HLEN)
+		return false;
+	return l4_find(f, avail, frame_len, ETH_HLEN, get_be16(f + 12), l4);
 }
 
 u64 net_csum_segs(const struct netdev_seg *seg, unsigned n, u32 off, u32 len, u64 sum)
@@ -150,5 +156,50 @@ int net_csum_tx(const struct netdev_seg *seg, unsigned n, u32 frame_len, bool of
 		s = 0xffff;
 	field[0] = (u8)(s >> 8);
 	field[1] = (u8)s;
+	return 0;
+}
+
+void net_csum_ip(const struct netdev_seg *seg, unsigned n, u32 len, bool v6)
+{
+	struct net_l4 l4;
+	u8 *field;
+	u16 s;
+
+	if (!n || !l4_find(seg[0].data, seg[0].len, len, 0, v6 ? 0x86dd : 0x0800, &l4))
+		return;
+	field = (u8 *)(u64)seg[0].data + l4.start + l4.offset;
+	field[0] = field[1] = 0;
+	s = (u16)~net_csum_fold(net_csum_segs(seg, n, l4.start, l4.len, l4.pseudo));
+	if (s == 0 && l4.proto == 17)
+		s = 0xffff;
+	field[0] = (u8)(s >> 8);
+	field[1] = (u8)s;
+}
+
+int net_tso_fill(const u8 *f, u32 avail, u32 frame_len, u16 link_mtu, u32 features,
+		 struct netdev_csum *cs)
+{
+	struct net_l4 l4;
+	u32 thl, ip_hlen, mss;
+
+	if (!net_l4_find(f, avail, frame_len, &l4) || l4.proto != 6)
+		return -EINVAL;
+	if (!(features & (l4.ipv4 ? NETDEV_F_TSO4 : NETDEV_F_TSO6)))
+		return -EINVAL;
+	thl = (u32)(f[l4.start + 12] >> 4) * 4u;
+	if (thl < 20 || l4.start + thl > avail || thl > l4.len)
+		return -EINVAL;
+	/* each piece: the same IP header (options included) and TCP header,
+	 * at most link_mtu bytes of IP packet; TCP options are in every
+	 * piece, so they come off the MSS */
+	ip_hlen = l4.start - ETH_HLEN;
+	if (link_mtu <= ip_hlen + thl)
+		return -EINVAL;
+	mss = link_mtu - ip_hlen - thl;
+	if (l4.len - thl <= mss)
+		return -EINVAL; /* fits the link: no TSO needed */
+	cs->gso_size = (u16)mss;
+	cs->hdr_len = (u16)(l4.start + thl);
+	cs->gso_v6 = !l4.ipv4;
 	return 0;
 }

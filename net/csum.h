@@ -29,5 +29,15 @@ bool net_csum_rx_ok(const struct netdev_seg *seg, unsigned n, u32 frame_len);
  * else compute it here and return 0. Other frames: 0, untouched. */
 int net_csum_tx(const struct netdev_seg *seg, unsigned n, u32 frame_len, bool offload,
 		struct netdev_csum *out);
+/* transmit: complete the TCP/UDP checksum of an IP packet (no ethernet
+ * header) in software, before it is cut into IP fragments (the netif no
+ * longer finds the L4 header in those) */
+void net_csum_ip(const struct netdev_seg *seg, unsigned n, u32 len, bool v6);
+/* transmit: frame f (avail contiguous bytes of frame_len) is a TCP segment
+ * longer than the link MTU: fill the TSO part of *cs (gso_size = what fits
+ * the link after the IP and TCP headers, hdr_len, gso_v6); 0, or -EINVAL
+ * when it is not TCP, the device has no TSO for it, or it fits the link */
+int net_tso_fill(const u8 *f, u32 avail, u32 frame_len, u16 link_mtu, u32 features,
+		 struct netdev_csum *cs);
 
 #endif

@@ -136,6 +136,11 @@ void net_dhcp_option(struct netif *netif, int msg_type, int option, int len, str
 #define LWIP_TCP_KEEPALIVE	  1
 #define TCP_TTL			  64
 #define LWIP_TCP_PCB_NUM_EXT_ARGS 1
+/* TSO NICs: raise an established connection's MSS (net/netif_virtio.c) */
+struct tcp_pcb;
+signed char net_tcp_inpacket(struct tcp_pcb *pcb);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p)                           \
+	net_tcp_inpacket((struct tcp_pcb *)(pcb))
 
 /* ---- UDP ---- */
 #define LWIP_UDP     1

@@ -269,8 +269,7 @@ static int net_if_configure(struct net_if *nif, const struct value *root, bool f
 		kprintf("net: %s: out of memory\n", nif->nd->name);
 		return -ENOMEM;
 	}
-	nif->netif.mtu = (u16)mtu;
-	nif->netif.mtu6 = (u16)mtu;
+	net_netif_set_mtu(&nif->netif, (u16)mtu); /* raised for lwIP on TSO NICs */
 	klog("%s: up, mtu %u, IPv4 %s", nif->nd->name, (unsigned)mtu,
 	     nif->dhcp ? "by DHCP" : "static");
 	netif_create_ip6_linklocal_address(&nif->netif, 1);

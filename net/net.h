@@ -16,6 +16,9 @@
 
 int net_netif_add(struct netdev *nd, struct netif *netif, const ip4_addr_t *ip,
 		  const ip4_addr_t *mask, const ip4_addr_t *gw);
+/* the netif's link MTU (manifest mtu); lwIP's view of it is raised on a
+ * TSO NIC (net/netif_virtio.c) */
+void net_netif_set_mtu(struct netif *netif, u16 mtu);
 /* tiny raw-API TCP responder (manifest net_selftest): banner, then echo */
 int net_selftest_start(u16 port);
 /* a socket needs the stack: lwIP initialised and its timer tick running

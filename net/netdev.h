@@ -14,6 +14,8 @@
 #define NETDEV_F_TX_CSUM (1u << 0) /* device completes partial TCP/UDP checksums */
 #define NETDEV_F_RX_CSUM (1u << 1) /* device may mark received checksums valid */
 #define NETDEV_F_LINK_UP (1u << 2)
+#define NETDEV_F_TSO4	 (1u << 3) /* device segments large TCP/IPv4 frames */
+#define NETDEV_F_TSO6	 (1u << 4) /* device segments large TCP/IPv6 frames */
 
 /* one piece of a frame (kernel virtual address) */
 struct netdev_seg {
@@ -27,12 +29,19 @@ struct netdev_seg {
 struct netdev_csum {
 	u16 start;
 	u16 offset;
+	/* TSO (NETDEV_F_TSO4/6): gso_size 0, or the device cuts the TCP
+	 * payload into gso_size pieces, each with a copy of the first
+	 * hdr_len bytes (ethernet + IP + TCP headers) */
+	u16 gso_size;
+	u16 hdr_len;
+	bool gso_v6;
 };
 
 struct netdev {
 	char name[8]; /* "en1", "en2", ... */
 	u8 mac[6];
-	u16 mtu;
+	u16 mtu;      /* the device's largest */
+	u16 link_mtu; /* the stack's: the MTU in use (manifest mtu, <= mtu) */
 	u32 features;
 	/* queue a frame; the device reads the segments until it calls
 	 * netdev_tx_done(nd, cookie). csum NULL: the frame is complete.
@@ -43,6 +52,7 @@ struct netdev {
 	void (*ndo_poll)(struct netdev *nd);
 	/* counters, kept by the driver */
 	u64 rx_frames, rx_multi_buf, rx_dropped, tx_frames, tx_dropped;
+	u64 rx_gso, tx_gso; /* large frames received / sent (TSO) */
 	void *priv;	  /* the driver's */
 	void *stack_priv; /* the stack's (struct netif) */
 };

@@ -33,6 +33,10 @@ PKGS=(
 	redis-server # the guest runs Debian's dynamic redis-server
 	redis-tools  # redis-benchmark, redis-cli on the host
 	nginx-light  # the guest runs Debian's dynamic nginx
+	# monos run --net tap (tools/monos/tap.c) and tests/suites/76-tap: ip
+	# netns/tuntap, ping from inside the runner's own network namespace
+	iproute2
+	iputils-ping
 )
 
 missing=()

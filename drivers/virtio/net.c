@@ -23,11 +23,17 @@
 #define VNET_F_GUEST_CSUM 1
 #define VNET_F_MTU	  3
 #define VNET_F_MAC	  5
+#define VNET_F_GUEST_TSO4 7
+#define VNET_F_GUEST_TSO6 8
+#define VNET_F_HOST_TSO4  11
+#define VNET_F_HOST_TSO6  12
 #define VNET_F_MRG_RXBUF  15
 #define VNET_F_STATUS	  16
 
 #define VNET_HDR_F_NEEDS_CSUM 1
 #define VNET_HDR_F_DATA_VALID 2
+#define VNET_GSO_TCPV4	      1
+#define VNET_GSO_TCPV6	      4
 #define VNET_S_LINK_UP	      1
 
 #define VNET_RXBUF	 2048u /* bytes per receive buffer (default) */
@@ -127,8 +133,14 @@ static void vnet_rx_done(struct virtq *vq, void *token, u32 len)
 			return;
 		}
 		v->expect = v->mrg ? h->num_buffers : 1;
-		v->pend_csum_ok =
-		    (v->nd.features & NETDEV_F_RX_CSUM) && (h->flags & VNET_HDR_F_DATA_VALID);
+		/* DATA_VALID: the device checked it; NEEDS_CSUM: the frame
+		 * comes from the host's own stack with the sum left partial
+		 * (the host's kernel vouches for it, virtio 1.1 §5.1.6.4.1);
+		 * large (GUEST_TSO) frames arrive that way */
+		v->pend_csum_ok = (v->nd.features & NETDEV_F_RX_CSUM) &&
+				  (h->flags & (VNET_HDR_F_DATA_VALID | VNET_HDR_F_NEEDS_CSUM));
+		if (h->gso_type)
+			v->nd.rx_gso++;
 		off = v->hdr_len;
 		if (v->expect == 0 || v->expect > VNET_RX_MAXBUFS) {
 			klog("%s: frame in %u buffers: dropped", v->nd.name, v->expect);
@@ -184,6 +196,12 @@ static int vnet_xmit(struct netdev *nd, const struct netdev_seg *seg, unsigned n
 		h->flags = VNET_HDR_F_NEEDS_CSUM;
 		h->csum_start = csum->start;
 		h->csum_offset = csum->offset;
+		if (csum->gso_size) { /* TSO: the device cuts the segment */
+			h->gso_type = csum->gso_v6 ? VNET_GSO_TCPV6 : VNET_GSO_TCPV4;
+			h->gso_size = csum->gso_size;
+			h->hdr_len = csum->hdr_len;
+			v->nd.tx_gso++;
+		}
 	}
 	v->sg[0] =
 	    (struct virtq_sg){v->tx_hdrs_phys + s->index * VNET_TX_SLOTSIZE, v->hdr_len, false};
@@ -334,10 +352,21 @@ int virtio_net_probe(struct virtio_dev *vd)
 	u16 qmax_rx, qmax_tx, status = VNET_S_LINK_UP;
 	int err;
 
-	err = virtio_negotiate(vd, (1ull << VNET_F_CSUM) | (1ull << VNET_F_GUEST_CSUM) |
-				       (1ull << VNET_F_MTU) | (1ull << VNET_F_MAC) |
-				       (1ull << VNET_F_MRG_RXBUF) | (1ull << VNET_F_STATUS) |
-				       (1ull << VIRTIO_F_EVENT_IDX));
+	/* TSO both ways when offered (QEMU's tap backend with a vnet
+	 * header; user networking offers none of the offloads). Large
+	 * received frames need mergeable buffers (ours are 2 KiB): without
+	 * MRG_RXBUF negotiate again without GUEST_TSO. */
+	u64 want = (1ull << VNET_F_CSUM) | (1ull << VNET_F_GUEST_CSUM) | (1ull << VNET_F_MTU) |
+		   (1ull << VNET_F_MAC) | (1ull << VNET_F_MRG_RXBUF) | (1ull << VNET_F_STATUS) |
+		   (1ull << VIRTIO_F_EVENT_IDX) | (1ull << VNET_F_HOST_TSO4) |
+		   (1ull << VNET_F_HOST_TSO6) | (1ull << VNET_F_GUEST_TSO4) |
+		   (1ull << VNET_F_GUEST_TSO6);
+
+	err = virtio_negotiate(vd, want);
+	if (!err && !virtio_has(vd, VNET_F_MRG_RXBUF) &&
+	    (virtio_has(vd, VNET_F_GUEST_TSO4) || virtio_has(vd, VNET_F_GUEST_TSO6)))
+		err = virtio_negotiate(vd, want & ~((1ull << VNET_F_GUEST_TSO4) |
+						    (1ull << VNET_F_GUEST_TSO6)));
 	if (err)
 		return err;
 	v = kzalloc(sizeof(*v));
@@ -376,6 +405,11 @@ int virtio_net_probe(struct virtio_dev *vd)
 		v->nd.features |= NETDEV_F_TX_CSUM;
 	if (virtio_has(vd, VNET_F_GUEST_CSUM))
 		v->nd.features |= NETDEV_F_RX_CSUM;
+	/* TSO needs the checksum offload too (virtio 1.1 §5.1.3.1) */
+	if (virtio_has(vd, VNET_F_CSUM) && virtio_has(vd, VNET_F_HOST_TSO4))
+		v->nd.features |= NETDEV_F_TSO4;
+	if (virtio_has(vd, VNET_F_CSUM) && virtio_has(vd, VNET_F_HOST_TSO6))
+		v->nd.features |= NETDEV_F_TSO6;
 	v->nd.ndo_xmit = vnet_xmit;
 	v->nd.ndo_poll = vnet_poll;
 	v->nd.priv = v;
@@ -402,13 +436,17 @@ int virtio_net_probe(struct virtio_dev *vd)
 	virtio_driver_ok(vd);
 	virtq_kick(v->rxq);
 	klog("%s: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u, queues %u/%u, rx buffers %u x %u, "
-	     "header %u%s%s%s%s%s",
+	     "header %u%s%s%s%s%s%s%s%s%s",
 	     v->nd.name, vd->name, v->nd.mac[0], v->nd.mac[1], v->nd.mac[2], v->nd.mac[3],
 	     v->nd.mac[4], v->nd.mac[5], v->nd.mtu, v->rxq->size, v->txq->size, v->rxq->size,
 	     v->rxbuf, v->hdr_len, v->mrg ? ", mrg_rxbuf" : "",
 	     virtio_has(vd, VIRTIO_F_EVENT_IDX) ? ", event_idx" : "",
 	     virtio_has(vd, VNET_F_CSUM) ? ", tx_csum" : "",
 	     virtio_has(vd, VNET_F_GUEST_CSUM) ? ", rx_csum" : "",
+	     (v->nd.features & NETDEV_F_TSO4) ? ", tso4" : "",
+	     (v->nd.features & NETDEV_F_TSO6) ? ", tso6" : "",
+	     virtio_has(vd, VNET_F_GUEST_TSO4) ? ", rx_tso4" : "",
+	     virtio_has(vd, VNET_F_GUEST_TSO6) ? ", rx_tso6" : "",
 	     (status & VNET_S_LINK_UP) ? "" : ", link down");
 	return netdev_register(&v->nd);
 

@@ -76,6 +76,12 @@ static const char usage_text[] =
     "                      port GUEST (default: HOST), tcp unless udp: is given;\n"
     "                      repeatable. Adds a virtio-net NIC on QEMU user\n"
     "                      networking (the guest gets 10.0.2.15 by DHCP)\n"
+    "  --net tap           (root) the NIC on a tap device in a network namespace\n"
+    "                      of its own (monos-PID, removed at exit): host side\n"
+    "                      10.77.0.1/24 fd77::1/64, guest 10.77.0.2 fd77::2;\n"
+    "                      reach it with `ip netns exec monos-PID ...` (-v prints\n"
+    "                      the name). Not with -p\n"
+    "  --netns NAME        with --net tap: use the existing namespace NAME\n"
     "  --accel A           kvm, tcg or auto (default: KVM only on hardware KVM)\n"
     "  --machine M         microvm (default for run: direct kernel boot) or q35\n"
     "                      (BIOS disk boot); boot picks by the image's MBR\n"
@@ -101,10 +107,12 @@ struct opts {
 	bool ssl; /* --ssl: add the CA bundle */
 	int smp;  /* --smp N, 0 = not given */
 	struct vm_fwd fwd[VM_FWD_MAX];
-	size_t nfwd; /* -p */
+	size_t nfwd;	   /* -p */
+	bool tap;	   /* --net tap */
+	const char *netns; /* --netns NAME */
 };
 
-enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT, OPT_SSL, OPT_SMP };
+enum { OPT_DIR = 256, OPT_ACCEL, OPT_MACHINE, OPT_TIMEOUT, OPT_SSL, OPT_SMP, OPT_NET, OPT_NETNS };
 
 static const struct option long_opts[] = {
     {"dir", required_argument, NULL, OPT_DIR},
@@ -113,6 +121,8 @@ static const struct option long_opts[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ssl", no_argument, NULL, OPT_SSL},
     {"smp", required_argument, NULL, OPT_SMP},
+    {"net", required_argument, NULL, OPT_NET},
+    {"netns", required_argument, NULL, OPT_NETNS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -206,6 +216,18 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 				usage_error("%s", err);
 			break;
 		}
+		case OPT_NET:
+		case OPT_NETNS:
+			if (o->cmd == CMD_BUILD)
+				usage_error("%s is an option of monos run and boot",
+					    c == OPT_NET ? "--net" : "--netns");
+			if (c == OPT_NET && strcmp(optarg, "tap") && strcmp(optarg, "user"))
+				usage_error("--net %s: expected tap or user", optarg);
+			if (c == OPT_NET)
+				o->tap = !strcmp(optarg, "tap");
+			else
+				o->netns = optarg;
+			break;
 		case OPT_SMP:
 			if (o->cmd == CMD_BUILD)
 				usage_error("--smp is an option of monos run and boot");
@@ -259,7 +281,36 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			usage_error("unknown option %s", argv[optind - 1]);
 		}
 	}
+	if (o->netns && !o->tap)
+		usage_error("--netns %s needs --net tap", o->netns);
+	if (o->tap && o->nfwd)
+		usage_error("-p forwards ports through QEMU user networking; with --net tap "
+			    "the guest is reached at " TAP_GUEST_IP4 " from inside the namespace "
+			    "(ip netns exec NAME ...)");
 	return optind;
+}
+
+/* run the VM, on a tap device in a network namespace with --net tap */
+static int run_vm(struct opts *o, struct vm_opts *vm)
+{
+	struct tap_net tap;
+	struct strbuf nd = {0};
+	int ret;
+
+	if (!o->tap)
+		return vm_run(vm);
+	if (tap_setup(&tap, o->netns) < 0)
+		return MONOS_EXIT_VMFAIL;
+	if (tap_enter(&tap) < 0) {
+		tap_teardown(&tap);
+		return MONOS_EXIT_VMFAIL;
+	}
+	tap_netdev(&tap, &nd);
+	vm->netdev = nd.s;
+	ret = vm_run(vm);
+	tap_teardown(&tap);
+	sb_free(&nd);
+	return ret;
 }
 
 /* the directory monos runs from (build/tools), to find its siblings */
@@ -411,6 +462,8 @@ int main(int argc, char **argv)
 	if (first >= argc)
 		usage_error("%s: expected %s", cmd, o.cmd == CMD_BOOT ? "an IMAGE" : "a PROGRAM");
 
+	if (o.tap && tap_check() < 0)
+		return MONOS_EXIT_USAGE;
 	dir = self_dir();
 	mkfs = helper_path("MONOS_MKFS", dir, "mkfs");
 	kernel = helper_path("MONOS_KERNEL", dir, "../kernel/kernel.elf");
@@ -461,7 +514,7 @@ int main(int argc, char **argv)
 			return MONOS_EXIT_VMFAIL;
 		}
 		vm.accel = pick_accel(o.accel);
-		return vm_run(&vm);
+		return run_vm(&o, &vm);
 	}
 
 	if (o.cmd == CMD_BUILD && !o.out)
@@ -478,6 +531,17 @@ int main(int argc, char **argv)
 			return MONOS_EXIT_USAGE;
 		if (deps_add(&o.tree, argv[first], gpath, o.ssl) < 0)
 			return MONOS_EXIT_USAGE;
+	}
+	if (o.tap) {
+		/* the guest's static addresses first: a later -t may change them */
+		struct argvec t = {0};
+
+		av_add(&t, "(ipaddr:" TAP_GUEST_IP4 " netmask:255.255.255.0 gateway:" TAP_HOST_IP4
+			   " ip6addr:\"" TAP_GUEST_IP6 "\")");
+		for (size_t i = 0; i < o.tuples.n; i++)
+			av_add(&t, o.tuples.v[i]);
+		av_free(&o.tuples);
+		o.tuples = t;
 	}
 	if (monos_verbose)
 		av_add(&o.tuples, "(klog:t)");
@@ -507,7 +571,7 @@ int main(int argc, char **argv)
 		return MONOS_EXIT_VMFAIL;
 	vm.image = image;
 	vm.snapshot = true;
-	ret = vm_run(&vm);
+	ret = run_vm(&o, &vm);
 	free(image);
 	return ret;
 }

@@ -13,6 +13,7 @@
  *          image.c   the image cache (hash of the inputs) and running mkfs
  *          vm.c      the QEMU command line, running it, the output filter
  *          fwd.c     -p port forwards and --smp: parsing, host port check
+ *          tap.c     --net tap: network namespace, tap device, cleanup
  *          spawn.c   small process helpers (spawn with pipes, wait)
  */
 #ifndef TOOLS_MONOS_MONOS_H
@@ -141,6 +142,33 @@ void fwd_netdev(const struct vm_fwd *list, size_t n, struct strbuf *sb);
 /* "N" with 1 <= N <= VM_SMP_MAX -> 0 and *n; -1 otherwise */
 int smp_parse(const char *s, int *n);
 
+/* ---- tap.c ---- */
+#define TAP_HOST_IP4  "10.77.0.1"
+#define TAP_GUEST_IP4 "10.77.0.2"
+#define TAP_HOST_IP6  "fd77::1"
+#define TAP_GUEST_IP6 "fd77::2"
+struct tap_net {
+	char ns[64];  /* network namespace name */
+	char dev[16]; /* tap device in it */
+	bool own_ns;  /* made (and removed) by this runner */
+	pid_t watchdog;
+	int wd_fd; /* the watchdog's pipe (closing it = clean up) */
+	int ns_fd; /* /run/netns/NAME */
+};
+/* can --net tap work here (root, /dev/net/tun, ip)? 0, or -1 after a
+ * message */
+int tap_check(void);
+/* needs root: make the namespace (netns NULL) or use netns, make and
+ * configure the tap device; 0, or -1 after a "monos: ..." message (what
+ * was made is removed again) */
+int tap_setup(struct tap_net *t, const char *netns);
+/* move this process into the namespace (QEMU started next inherits it) */
+int tap_enter(struct tap_net *t);
+/* the -netdev value for QEMU */
+void tap_netdev(const struct tap_net *t, struct strbuf *sb);
+/* remove what tap_setup made (waits for the watchdog) */
+void tap_teardown(struct tap_net *t);
+
 /* ---- vm.c ---- */
 enum vm_machine { VM_MICROVM, VM_Q35 };
 struct vm_opts {
@@ -156,6 +184,7 @@ struct vm_opts {
 	int smp;	 /* vCPUs (QEMU -smp), 0 = 1 */
 	const struct vm_fwd *fwd; /* -p forwards: a virtio-net NIC on user */
 	size_t nfwd;		  /* networking when > 0 */
+	const char *netdev;	  /* else this -netdev value (--net tap), or NULL */
 };
 /* build the QEMU argv for o */
 void vm_argv(const struct vm_opts *o, struct argvec *av);

@@ -199,11 +199,15 @@ void vm_argv(const struct vm_opts *o, struct argvec *av)
 	av_add(av, "-device");
 	av_add(av, o->machine == VM_MICROVM ? "virtio-blk-device,drive=root"
 					    : "virtio-blk-pci,drive=root,disable-legacy=on");
-	if (o->nfwd) {
-		/* QEMU user networking, forwards on 127.0.0.1 only; the NIC is
-		 * the machine's kind of virtio (MMIO on microvm, PCI on q35) */
+	if (o->nfwd || o->netdev) {
+		/* QEMU user networking, forwards on 127.0.0.1 only, or the
+		 * --net tap netdev (tap.c); the NIC is the machine's kind of
+		 * virtio (MMIO on microvm, PCI on q35) */
 		sb.len = 0;
-		fwd_netdev(o->fwd, o->nfwd, &sb);
+		if (o->netdev)
+			sb_puts(&sb, o->netdev);
+		else
+			fwd_netdev(o->fwd, o->nfwd, &sb);
 		av_add(av, "-netdev");
 		av_add(av, sb.s);
 		av_add(av, "-device");
