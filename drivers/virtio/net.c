@@ -8,10 +8,14 @@
  * header from a per-slot DMA area, then the frame's segments in place
  * (zero copy: the stack keeps them alive until netdev_tx_done). Checksum
  * offload both ways when offered (CSUM: the device completes partial
- * TCP/UDP checksums; GUEST_CSUM: it marks verified ones DATA_VALID).
- * EVENT_IDX through the virtqueue core. MAC and MTU from config space.
- * QEMU offers no checksum offload with user networking (no vnet header on
- * that backend); the stack then completes/verifies checksums in software.
+ * TCP/UDP checksums; GUEST_CSUM: it marks verified ones DATA_VALID, or
+ * host-made ones NEEDS_CSUM). TSO both ways when offered: HOST_TSO4/6
+ * (the stack hands TCP segments up to ~64 KiB with gso_size/hdr_len in
+ * struct netdev_csum), GUEST_TSO4/6 (large frames over mergeable
+ * buffers). EVENT_IDX through the virtqueue core. MAC and MTU from config
+ * space. QEMU offers none of the offloads with user networking (no vnet
+ * header on that backend; the stack then does checksums in software); its
+ * tap backend with vnet_hdr=on (monos run --net tap) offers all of them.
  * Layer: drivers. Callers: virtio core (virtio_net_probe), the stack
  * through struct netdev (net/netdev.h).
  */
