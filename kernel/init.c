@@ -22,6 +22,7 @@
 
 void kernel_main(u64 start_info);
 void stackprot_selftest(void);
+void kmap_boot_tests(void);
 void selftest_run(void);
 
 static void report_ns(const char *what, u64 ns)
@@ -76,6 +77,7 @@ void kernel_main(u64 start_info)
 		*(volatile u64 *)0xffffc8ffdead0000UL = 1; /* unmapped kernel address */
 	if (boot_cmdline_has("monos.test_stackprot"))
 		stackprot_selftest(); /* panics: arch/x86_64/stackprot.c */
+	kmap_boot_tests(); /* monos.test_wx, monos.test_wxpanic: arch/x86_64/kmap.c */
 	drivers_init();
 	report_ns("boot: drivers up at", clock_now_ns());
 	err = fs_init();

@@ -5,6 +5,10 @@
  * (boot timing), load a boot GDT, switch on long mode with static early
  * page tables (first 1 GiB identity-mapped, at DIRECT_MAP_BASE and at
  * KERNEL_VIRT_BASE, 2 MiB pages), clear .bss and call kernel_main(info).
+ * These tables are RWX and only for early boot: mm_init drops the
+ * identity map and kmap.c remaps the kernel W^X (text RX, rodata R, data
+ * NX) with a non-executable direct map. .boot.text (RX) and .boot.data
+ * (RW) are separate page-aligned segments (kernel.ld).
  * The Xen ELF note (XEN_ELFNOTE_PHYS32_ENTRY, type 18) names the entry.
  */
 #define KERNEL_VIRT_BASE 0xffffffff80000000
@@ -86,6 +90,7 @@ boot_pdpt_low:
 boot_pdpt_direct:
 	.quad boot_pd + 3
 	.fill 511, 8, 0
+	.globl boot_pdpt_high
 boot_pdpt_high:
 	.fill 510, 8, 0
 	.quad boot_pd + 3

@@ -15,6 +15,7 @@
 #include "kernel/sched.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
+#include "arch/x86_64/kmap.h"
 
 #define SMP_TRAMP_PHYS 0x8000
 #define SMP_MAX_CPUS ARCH_MAX_CPUS
@@ -47,6 +48,7 @@ static void ap_main(void *arg)
 
 	write_cr3(b->cr3); /* the kernel's tables (the trampoline's had 0-2 MiB 1:1) */
 	cpu_ap_setup(b->area, b->cpu_id, b->ist);
+	kmap_cpu_record(b->cpu_id); /* CR0.WP and EFER.NXE, for the W^X self-test */
 	apic_ap_init();
 	__atomic_store_n(&b->online, 1, __ATOMIC_RELEASE);
 	/* halted (no host CPU) until the first user thread exists */
@@ -77,21 +79,24 @@ static void tramp_set(const char *field, u64 v)
 	*(u64 *)phys_to_virt(SMP_TRAMP_PHYS + (u64)(field - smp_tramp_start)) = v;
 }
 
-/* a page table for the trampoline: 0-2 MiB identity + the kernel half */
+/* a page table for the trampoline: the kernel half (W^X, kmap.c) and
+ * the trampoline's own page 1:1, read-only and executable (it only reads
+ * its data words; its GDT has the accessed bits set) */
 static u64 tramp_page_table(void)
 {
-	u64 pml4 = page_alloc(0), pdpt = page_alloc(0), pd = page_alloc(0);
+	u64 pml4 = page_alloc(0), pdpt = page_alloc(0), pd = page_alloc(0), pt = page_alloc(0);
 	u64 *k = phys_to_virt(read_cr3() & ~0xfffULL);
 	u64 *t;
 
-	if (!pml4 || !pdpt || !pd || pml4 >= (1ULL << 32))
+	if (!pml4 || !pdpt || !pd || !pt || pml4 >= (1ULL << 32))
 		return 0;
 	t = phys_to_virt(pml4);
 	for (int i = 256; i < 512; i++)
 		t[i] = k[i];
 	t[0] = pdpt | 3;
 	((u64 *)phys_to_virt(pdpt))[0] = pd | 3;
-	((u64 *)phys_to_virt(pd))[0] = 0x83; /* 2 MiB page at 0: present, writable */
+	((u64 *)phys_to_virt(pd))[0] = pt | 3;
+	((u64 *)phys_to_virt(pt))[SMP_TRAMP_PHYS >> 12] = SMP_TRAMP_PHYS | 1; /* present, R, X */
 	return pml4;
 }
 

@@ -4,9 +4,9 @@
  * SMP_TRAMP_PHYS (0x8000, SIPI vector 0x08) and fills its data words; an
  * AP starts there in real mode, loads the small GDT below, enters
  * protected mode, turns on PAE, loads tr_cr3 (a page table that maps the
- * first 2 MiB 1:1 and the kernel half like the kernel's), sets EFER from
- * tr_efer (LME, NXE, SCE), enables paging, far-jumps to 64-bit code and
- * calls tr_entry(tr_arg) on tr_stack. The bytes live in .rodata: only
+ * trampoline's page 1:1, read-only, and the kernel half like the
+ * kernel's), sets EFER from tr_efer (LME, NXE, SCE), enables paging,
+ * far-jumps to 64-bit code and calls tr_entry(tr_arg) on tr_stack. The bytes live in .rodata: only
  * the copy runs.
  */
 #define SMP_TRAMP_PHYS 0x8000
@@ -58,11 +58,11 @@ tr_64:
 	jmpq *%rax
 
 	.balign 8
-tr_gdt:
+tr_gdt:	/* accessed bits preset: the CPU never writes to this (read-only) page */
 	.quad 0
-	.quad 0x00cf9a000000ffff    /* 0x08: 32-bit code */
-	.quad 0x00cf92000000ffff    /* 0x10: data */
-	.quad 0x00af9a000000ffff    /* 0x18: 64-bit code */
+	.quad 0x00cf9b000000ffff    /* 0x08: 32-bit code */
+	.quad 0x00cf93000000ffff    /* 0x10: data */
+	.quad 0x00af9b000000ffff    /* 0x18: 64-bit code */
 tr_gdtr:
 	.word 4 * 8 - 1
 	.long TR(tr_gdt)

@@ -17,6 +17,7 @@
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 #include "arch/x86_64/vdso/vdso.h"
+#include "arch/x86_64/kmap.h"
 
 struct idt_entry {
 	u16 off_lo;
@@ -217,8 +218,8 @@ static void page_fault(struct user_regs *r)
 			return; /* a legacy vsyscall entry (arch/x86_64/vdso/vdso.c) */
 		user_fault(r, FAULT_SIGSEGV, addr, exec ? "exec" : write ? "write" : "read");
 		return;
-	} else if (fixup(r)) {
-		return;
+	} else if (kmap_probe_fault(r, addr) || fixup(r)) {
+		return; /* kmap's W^X self-test, or a fault with a fixup */
 	}
 	kernel_trap_panic(r, addr);
 }
