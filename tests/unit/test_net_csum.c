@@ -7,6 +7,10 @@
  * segment lists split at odd offsets; receive verification accepts good
  * frames (also with Ethernet padding, and IPv4 UDP without a checksum) and
  * rejects corrupted ones; fragments and non-IP frames are left alone.
+ * TSO: net_tso_fill gives gso_size = link MTU - IP - TCP header (options
+ * included) and hdr_len for long TCP frames, refuses UDP, short frames and
+ * a family the device cannot segment; net_csum_ip completes the checksum of
+ * a bare IP packet (before it is fragmented).
  * Layer: host tests.
  */
 #include <stdlib.h>
@@ -198,6 +202,56 @@ static void test_left_alone(void)
 	CHECK_INT(net_csum_tx(&seg, 1, len, true, &cs), 0);
 }
 
+static void test_tso(void)
+{
+	struct netdev_csum cs;
+	unsigned l4, len;
+
+	/* IPv4 TCP, 3000 payload bytes on a 1500-byte link: 1460 a piece */
+	len = build(false, 6, 3000, &l4);
+	memset(&cs, 0, sizeof(cs));
+	CHECK_INT(net_tso_fill(frame, len, len, 1500, NETDEV_F_TSO4, &cs), 0);
+	CHECK_INT(cs.gso_size, 1460);
+	CHECK_INT(cs.hdr_len, 54);
+	CHECK(!cs.gso_v6);
+	/* TCP options (data offset 8 words = 32 bytes) come off the MSS */
+	frame[l4 + 12] = 0x80;
+	CHECK_INT(net_tso_fill(frame, len, len, 1500, NETDEV_F_TSO4, &cs), 0);
+	CHECK_INT(cs.gso_size, 1448);
+	CHECK_INT(cs.hdr_len, 66);
+	/* no TSO4 on the device; a frame that fits the link */
+	frame[l4 + 12] = 0x50;
+	CHECK_INT(net_tso_fill(frame, len, len, 1500, NETDEV_F_TSO6, &cs), -EINVAL);
+	CHECK_INT(net_tso_fill(frame, len, len, 9000, NETDEV_F_TSO4, &cs), -EINVAL);
+	/* IPv6 TCP */
+	len = build(true, 6, 3000, &l4); /* frame[] holds 4096 bytes */
+	CHECK_INT(net_tso_fill(frame, len, len, 1500, NETDEV_F_TSO6, &cs), 0);
+	CHECK_INT(cs.gso_size, 1440);
+	CHECK_INT(cs.hdr_len, 74);
+	CHECK(cs.gso_v6);
+	/* UDP is never segmented */
+	len = build(false, 17, 3000, &l4);
+	CHECK_INT(net_tso_fill(frame, len, len, 1500, NETDEV_F_TSO4 | NETDEV_F_TSO6, &cs),
+		  -EINVAL);
+}
+
+static void test_csum_ip(void)
+{
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct netdev_seg seg[64];
+		unsigned l4, len = build(v6, 17, 3000, &l4), off = 6, n;
+		unsigned want = reference(v6, 17, len, l4);
+
+		/* the same packet without its ethernet header, split oddly */
+		frame[l4 + off] = 0x12;
+		n = split(seg, len, l4 + 8);
+		seg[0].data = frame + 14;
+		seg[0].len -= 14;
+		net_csum_ip(seg, n, len - 14, v6);
+		CHECK_INT(frame[l4 + off] << 8 | frame[l4 + off + 1], want);
+	}
+}
+
 int main(void)
 {
 	srand(7);
@@ -207,5 +261,7 @@ int main(void)
 	RUN(test_udp6);
 	RUN(test_udp4_no_checksum);
 	RUN(test_left_alone);
+	RUN(test_tso);
+	RUN(test_csum_ip);
 	return check_done();
 }
