@@ -94,8 +94,10 @@ void netdev_rx(struct netdev *nd, const struct netdev_seg *seg, unsigned n, u32 
 	struct pbuf *p;
 	u32 off = 0;
 
-	if (!netif || len < 14 || len > 0xffff)
+	if (!netif || len < 14 || len > 0xffff) {
+		nd->rx_dropped++;
 		return;
+	}
 	if (!csum_ok && !net_csum_rx_ok(seg, n, len))
 		return; /* bad TCP/UDP checksum: dropped like a NIC would */
 	p = pbuf_alloc(PBUF_RAW, (u16)len, PBUF_POOL);

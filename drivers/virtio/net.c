@@ -311,6 +311,14 @@ static u32 vnet_rxbuf_size(const struct vnet *v)
 			n, VNET_RXBUF);
 		return VNET_RXBUF;
 	}
+	/* a 64 KiB GUEST_TSO frame must fit VNET_RX_MAXBUFS buffers */
+	if ((virtio_has(v->vd, VNET_F_GUEST_TSO4) || virtio_has(v->vd, VNET_F_GUEST_TSO6)) &&
+	    n * VNET_RX_MAXBUFS < 65536 + 12) {
+		kprintf("virtio-net: monos.vnet_rxbuf=%u ignored (large receive offload needs "
+			"at least %u)\n",
+			n, (65536 + 12 + VNET_RX_MAXBUFS - 1) / VNET_RX_MAXBUFS);
+		return VNET_RXBUF;
+	}
 	return n;
 }
 
