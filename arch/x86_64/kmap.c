@@ -67,26 +67,26 @@ static u64 kmap_pa(const void *p)
 	return virt_to_phys(p);
 }
 
-static bool kmap_in(u64 pa, const char *start, const char *end)
-{
-	return pa >= kmap_pa(start) && pa < kmap_pa(end);
-}
+/* the image's parts (physical, page aligned) and their flags in the
+ * kernel mapping (0: not mapped there) and in the direct map's alias;
+ * everything else in the image's 2 MiB block is RW+NX in the alias
+ * (.boot.data: the boot page tables, which vm.c still edits) */
+struct kmap_part {
+	u64 start, end, kflags, aflags;
+};
 
-/* the flags of the image page at physical pa: for the kernel mapping
- * (alias false; 0 = not mapped there) or for its direct-map alias */
-static u64 kmap_image_flags(u64 pa, bool alias)
+static unsigned kmap_parts(struct kmap_part *p)
 {
-	if (kmap_in(pa, __text_start, __text_end))
-		return alias ? PTE_P | kmap_nx : PTE_P;
-	if (kmap_in(pa, __rodata_start, __rodata_end))
-		return PTE_P | kmap_nx;
-	if (kmap_in(pa, __data_start, __data_end))
-		return PTE_P | PTE_W | kmap_nx;
-	if (!alias)
-		return 0;
-	if (kmap_in(pa, __boot_text_start, __boot_text_end))
-		return PTE_P | kmap_nx; /* ran once, from the identity map */
-	return PTE_P | PTE_W | kmap_nx; /* .boot.data (the boot page tables), other RAM */
+	p[0] = (struct kmap_part){kmap_pa(__text_start), kmap_pa(__text_end), PTE_P,
+				  PTE_P | kmap_nx};
+	p[1] = (struct kmap_part){kmap_pa(__rodata_start), kmap_pa(__rodata_end),
+				  PTE_P | kmap_nx, PTE_P | kmap_nx};
+	p[2] = (struct kmap_part){kmap_pa(__data_start), kmap_pa(__data_end),
+				  PTE_P | PTE_W | kmap_nx, PTE_P | PTE_W | kmap_nx};
+	/* ran once, from the identity map */
+	p[3] = (struct kmap_part){kmap_pa(__boot_text_start), kmap_pa(__boot_text_end), 0,
+				  PTE_P | kmap_nx};
+	return 4;
 }
 
 static u64 *kmap_table(u64 *phys_out)
@@ -100,22 +100,26 @@ static u64 *kmap_table(u64 *phys_out)
 /* the kernel GiB: the image only, 4 KiB pages */
 static u64 kmap_build_kernel(void)
 {
+	struct kmap_part part[4];
+	unsigned n = kmap_parts(part);
 	u64 pd_pa, pt_pa;
 	u64 *pd = kmap_table(&pd_pa), *pt;
 
 	if (!pd)
 		return 0;
-	for (u64 va = (u64)__text_start; va < (u64)__data_end; va += PAGE_SIZE) {
-		u64 *pde = &pd[(va >> 21) & 511];
+	for (unsigned i = 0; i < n; i++) {
+		for (u64 pa = part[i].start; part[i].kflags && pa < part[i].end; pa += PAGE_SIZE) {
+			u64 va = KERNEL_VIRT_BASE + pa, *pde = &pd[(va >> 21) & 511];
 
-		if (!*pde) {
-			pt = kmap_table(&pt_pa);
-			if (!pt)
-				return 0;
-			*pde = pt_pa | PTE_P | PTE_W;
+			if (!*pde) {
+				pt = kmap_table(&pt_pa);
+				if (!pt)
+					return 0;
+				*pde = pt_pa | PTE_P | PTE_W;
+			}
+			pt = phys_to_virt(*pde & PTE_ADDR);
+			pt[(va >> 12) & 511] = pa | part[i].kflags;
 		}
-		pt = phys_to_virt(*pde & PTE_ADDR);
-		pt[(va >> 12) & 511] = kmap_pa((void *)va) | kmap_image_flags(kmap_pa((void *)va), false);
 	}
 	return pd_pa;
 }
@@ -123,6 +127,8 @@ static u64 kmap_build_kernel(void)
 /* the direct map's first GiB: 2 MiB pages RW+NX, the image's blocks split */
 static u64 kmap_build_direct(void)
 {
+	struct kmap_part part[4];
+	unsigned n = kmap_parts(part);
 	u64 img_s = ALIGN_DOWN(kmap_pa(__boot_text_start), KMAP_2M);
 	u64 img_e = ALIGN_UP(kmap_pa(__data_end), KMAP_2M);
 	u64 pd_pa, pt_pa;
@@ -141,7 +147,11 @@ static u64 kmap_build_direct(void)
 		if (!pt)
 			return 0;
 		for (u64 j = 0; j < 512; j++)
-			pt[j] = (pa + j * PAGE_SIZE) | kmap_image_flags(pa + j * PAGE_SIZE, true);
+			pt[j] = (pa + j * PAGE_SIZE) | PTE_P | PTE_W | kmap_nx;
+		for (unsigned k = 0; k < n; k++)
+			for (u64 q = MAX(part[k].start, pa); q < MIN(part[k].end, pa + KMAP_2M);
+			     q += PAGE_SIZE)
+				pt[(q - pa) >> 12] = q | part[k].aflags;
 		pd[i] = pt_pa | PTE_P | PTE_W;
 	}
 	return pd_pa;
