@@ -49,10 +49,6 @@ struct futex_waiter {
 
 static struct futex_waiter futex_hash[FUTEX_HASH]; /* list heads */
 
-struct timespec64 {
-	s64 sec, nsec;
-};
-
 static struct futex_waiter *bucket(u64 uaddr)
 {
 	struct futex_waiter *h = &futex_hash[(uaddr >> 2) % FUTEX_HASH];
@@ -203,16 +199,11 @@ static int futex_wake_op(u64 uaddr, u64 uaddr2, int n, int n2, u32 op3)
 
 static int read_timeout(u64 uts, bool absolute, bool realtime, u64 *deadline)
 {
-	struct timespec64 ts;
 	u64 ns;
+	int err = user_timespec_ns(uts, UTS_MAX_WAIT_SEC, &ns); /* clamped */
 
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	if ((u64)ts.sec > 1000ULL * 365 * 86400)
-		ts.sec = 1000LL * 365 * 86400;
-	ns = (u64)ts.sec * 1000000000u + (u64)ts.nsec;
+	if (err < 0)
+		return err;
 	if (!absolute) {
 		*deadline = clock_now_ns() + ns;
 	} else if (realtime) {

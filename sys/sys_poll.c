@@ -29,20 +29,16 @@ struct timespec_abi {
 
 int poll_ts_deadline(u64 uts, u64 *deadline, bool *nowait)
 {
-	struct timespec_abi ts;
 	u64 ns;
+	int err;
 
 	*deadline = 0;
 	*nowait = false;
 	if (!uts)
 		return 0;
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	if ((u64)ts.sec > 100ull * 365 * 86400) /* effectively forever */
-		return 0;
-	ns = (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
+	err = user_timespec_ns(uts, UTS_FOREVER_SEC, &ns);
+	if (err)
+		return err < 0 ? err : 0; /* 1: effectively forever */
 	if (!ns)
 		*nowait = true;
 	else

@@ -557,8 +557,7 @@ int signal_dequeue(u64 set, struct sig_info_k *ik)
 long sys_rt_sigtimedwait(SYS_ARGS)
 {
 	struct thread *t = current();
-	struct { s64 sec, nsec; } ts;
-	u64 set, deadline = 0, old = t->sigmask;
+	u64 set, deadline = 0, old = t->sigmask, ns = 0;
 	struct sig_info_k ik;
 	int sig, r = 0;
 
@@ -568,13 +567,11 @@ long sys_rt_sigtimedwait(SYS_ARGS)
 		return -EFAULT;
 	set &= ~UNBLOCKABLE;
 	if (a2) {
-		if (copy_from_user(&ts, a2, sizeof(ts)))
-			return -EFAULT;
-		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-			return -EINVAL;
-		if ((u64)ts.sec > 1000ULL * 365 * 86400)
-			ts.sec = 1000LL * 365 * 86400;
-		deadline = clock_now_ns() + (u64)ts.sec * 1000000000u + (u64)ts.nsec;
+		r = user_timespec_ns(a2, UTS_MAX_WAIT_SEC, &ns); /* clamped */
+		if (r < 0)
+			return r;
+		r = 0;
+		deadline = clock_now_ns() + ns;
 		if (!deadline)
 			deadline = 1;
 	}
@@ -582,7 +579,7 @@ long sys_rt_sigtimedwait(SYS_ARGS)
 	t->sigwait_set = set;
 	t->sigmask = old & ~set;
 	while (!(sig = dequeue_from(t, set, &ik))) {
-		if (a2 && !ts.sec && !ts.nsec) {
+		if (a2 && !ns) {
 			r = -EAGAIN;
 			break;
 		}

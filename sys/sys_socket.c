@@ -45,11 +45,6 @@ struct user_timeval {
 	s64 usec;
 };
 
-struct user_timespec {
-	s64 sec;
-	s64 nsec;
-};
-
 /* ---- the inet family until net/sock_inet*.c defines it ---- */
 
 __attribute__((weak)) int inet_socket_create(int family, int type, int protocol,
@@ -567,7 +562,6 @@ long sys_recvmmsg(SYS_ARGS)
 {
 	u64 vlen = MIN(a2 & 0xffffffffu, (u64)UIO_MAXIOV);
 	int flags = (int)a3;
-	struct user_timespec ts;
 	u64 deadline = 0;
 	struct socket *s;
 	struct file *f;
@@ -575,11 +569,13 @@ long sys_recvmmsg(SYS_ARGS)
 	u64 i;
 
 	if (a4) {
-		if (copy_from_user(&ts, a4, sizeof(ts)))
-			return -EFAULT;
-		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-			return -EINVAL;
-		deadline = clock_now_ns() + (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
+		u64 ns;
+
+		/* clamped (an unchecked huge tv_sec wrapped the deadline) */
+		err = user_timespec_ns(a4, UTS_MAX_WAIT_SEC, &ns);
+		if (err < 0)
+			return err;
+		deadline = clock_now_ns() + ns;
 	}
 	s = sock_get((int)a0, &f, &err);
 	if (!s)

@@ -101,18 +101,12 @@ long sys_time(SYS_ARGS)
 	return t;
 }
 
+/* a sleep's timespec: far-future times are clamped */
 static int read_timespec(u64 uptr, u64 *ns)
 {
-	struct timespec64 ts;
+	int err = user_timespec_ns(uptr, UTS_MAX_SLEEP_SEC, ns);
 
-	if (copy_from_user(&ts, uptr, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	if ((u64)ts.sec > 100ULL * 365 * 86400 * 100) /* far future: cap */
-		ts.sec = 100LL * 365 * 86400 * 100;
-	*ns = (u64)ts.sec * 1000000000u + (u64)ts.nsec;
-	return 0;
+	return err < 0 ? err : 0;
 }
 
 static long sleep_rel(u64 ns, u64 rem);

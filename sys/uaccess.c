@@ -3,7 +3,8 @@
  * inside [USER_MIN, USER_MAX); the copy itself runs in arch/x86_64/entry.S
  * (user_copy, user_strncpy) whose faulting instructions have exception-
  * fixup entries, so a bad pointer yields -EFAULT and never a kernel fault.
- * Pages of valid VMAs are demand-faulted in as usual. Called by every
+ * Pages of valid VMAs are demand-faulted in as usual. Also the one reader
+ * of a user struct timespec (timeouts and sleeps). Called by every
  * syscall that takes a pointer.
  */
 #include "kernel/kernel.h"
@@ -51,4 +52,26 @@ long strncpy_from_user(char *dst, u64 usrc, size_t max)
 		return -ENAMETOOLONG;
 	}
 	return n;
+}
+
+/* struct timespec (x86-64) */
+struct uaccess_timespec {
+	s64 sec, nsec;
+};
+_Static_assert(sizeof(struct uaccess_timespec) == 16, "struct timespec");
+
+int user_timespec_ns(u64 uts, u64 max_sec, u64 *ns)
+{
+	struct uaccess_timespec ts;
+
+	if (copy_from_user(&ts, uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	if ((u64)ts.sec > max_sec) {
+		*ns = max_sec * 1000000000ull;
+		return 1;
+	}
+	*ns = (u64)ts.sec * 1000000000ull + (u64)ts.nsec;
+	return 0;
 }

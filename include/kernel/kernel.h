@@ -99,6 +99,15 @@ int copy_from_user(void *dst, u64 usrc, size_t len);   /* 0 or -EFAULT */
 int copy_to_user(u64 udst, const void *src, size_t len); /* 0 or -EFAULT */
 /* copy a NUL-terminated string: length, -EFAULT or -ENAMETOOLONG */
 long strncpy_from_user(char *dst, u64 usrc, size_t max);
+/* a user struct timespec (a duration or an absolute time) in ns: 0; 1 when
+ * tv_sec exceeds max_sec (*ns is then max_sec seconds: the caller clamps
+ * or waits forever, its policy); -EFAULT; -EINVAL (a negative field,
+ * tv_nsec >= 1e9) */
+int user_timespec_ns(u64 uts, u64 max_sec, u64 *ns);
+/* the caps the callers use: sleeps, futex/sigtimedwait waits, poll/select */
+#define UTS_MAX_SLEEP_SEC (100ULL * 365 * 86400 * 100)
+#define UTS_MAX_WAIT_SEC  (1000ULL * 365 * 86400)
+#define UTS_FOREVER_SEC	  (100ULL * 365 * 86400)
 
 /* ---- drivers/block.c: block devices ---- */
 struct blockdev {
