@@ -31,11 +31,23 @@ static void (*tick_fn)(void);
 static u64 tick_period_ns, tick_next_ns;
 static u64 sleep_deadline_ns; /* 0: nobody sleeping */
 
+/*
+ * What each CPU's one-shot timer is armed for (0: nothing armed). Arming
+ * is a privileged write (TSC-deadline MSR or LAPIC register) and costly
+ * under emulation (a QEMU timer reprogrammed each time), and the
+ * scheduler asks for a rearm on every wakeup and switch. So the timer is
+ * only written when the new deadline is earlier than the armed one: a
+ * later or no deadline leaves the earlier one armed, which then fires
+ * early, and the interrupt recomputes and arms again.
+ */
+static u64 clock_armed_ns[ARCH_MAX_CPUS];
+
 void clock_rearm(void)
 {
 	u64 d = tick_fn ? tick_next_ns : 0;
 	u64 s = sched_next_deadline();
 	u64 k = ktimer_next_deadline();
+	u64 *armed = &clock_armed_ns[arch_cpu_index()];
 
 	if (k && (!d || k < d))
 		d = k;
@@ -43,6 +55,9 @@ void clock_rearm(void)
 		d = sleep_deadline_ns;
 	if (s && (!d || s < d))
 		d = s;
+	if (!d || (*armed && *armed <= d))
+		return; /* an earlier interrupt is coming: it re-arms */
+	*armed = d;
 	arch_timer_arm(d);
 }
 
@@ -58,6 +73,7 @@ void clock_timer_interrupt(void)
 {
 	u64 now = clock_now_ns();
 
+	clock_armed_ns[arch_cpu_index()] = 0; /* one-shot: it fired */
 	if (tick_fn && now >= tick_next_ns) {
 		tick_next_ns = now + tick_period_ns;
 		tick_fn();
