@@ -29,6 +29,8 @@ u32 arch_xsave_size(void);      /* bytes of the FPU save area */
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
 void arch_fpu_init_area(void *area); /* a clean initial state */
+/* lazy FPU: on = the next FPU instruction traps (#NM -> thread_fpu_trap) */
+void arch_fpu_trap(bool on);
 void arch_set_fs_base(u64 v);
 u64 arch_get_fs_base(void);
 void arch_set_user_gs_base(u64 v);

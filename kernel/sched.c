@@ -37,7 +37,6 @@ struct sched_cpu {
 	struct thread *idle;
 	struct thread *curr;
 	u64 quantum_end_ns;
-	bool need_resched;         /* switch on the way back to user mode */
 	bool kicked;               /* a reschedule IPI is on its way */
 	bool quantum_armed;        /* its timer covers the quantum end */
 	struct thread *zombie;     /* dead thread whose stack is freed after the switch */
@@ -46,7 +45,8 @@ struct sched_cpu {
 
 static struct sched_cpu sched_cpus[ARCH_MAX_CPUS];
 static struct thread *rq_head, *rq_tail; /* ready threads, FIFO */
-static unsigned rq_len;
+unsigned sched_rq_len; /* threads on the run queue */
+u64 sched_resched_mask; /* CPUs that switch on the way back to user mode */
 static bool sched_on;
 static u64 dead_cpu_ns; /* CPU time of threads that exited */
 
@@ -69,7 +69,7 @@ static void rq_push(struct thread *t)
 	else
 		rq_head = t;
 	rq_tail = t;
-	rq_len++;
+	sched_rq_len++;
 }
 
 /* the first ready thread this CPU may run */
@@ -88,7 +88,7 @@ static struct thread *rq_pop(unsigned cpu)
 	if (rq_tail == t)
 		rq_tail = prev;
 	t->run_next = NULL;
-	rq_len--;
+	sched_rq_len--;
 	return t;
 }
 
@@ -137,7 +137,8 @@ static void kick_for(struct thread *t)
 	}
 }
 
-void sched_finish_switch(void)
+/* after a switch (schedule() armed the timer for the new state) */
+static void finish_switch(void)
 {
 	struct sched_cpu *c = this_sched();
 
@@ -145,6 +146,11 @@ void sched_finish_switch(void)
 		thread_free(c->zombie);
 		c->zombie = NULL;
 	}
+}
+
+void sched_finish_switch(void)
+{
+	finish_switch();
 	clock_rearm();
 }
 
@@ -229,7 +235,7 @@ void schedule(void)
 	struct thread *prev = current(), *next, *t;
 	u64 now;
 
-	c->need_resched = false;
+	sched_resched_mask &= ~(1ULL << me);
 	c->kicked = false;
 	if (prev->state == THREAD_RUNNING && prev != c->idle)
 		rq_push(prev); /* kernel threads (idle flag) too: only this CPU's idle thread stays out */
@@ -240,21 +246,28 @@ void schedule(void)
 	next->cpu = (int)me;
 	c->curr = next;
 	/* what stays queued (prev among it) may find an idle CPU */
-	for (t = rq_head, i = 0; t && i < n; t = t->run_next, i++)
+	for (t = n > 1 ? rq_head : NULL, i = 0; t && i < n; t = t->run_next, i++)
 		kick_for(t);
 	now = clock_now_ns();
 	c->quantum_end_ns = now + SCHED_QUANTUM_NS;
-	if (next == prev) {
+	/*
+	 * The timer: a later quantum end needs no rearm (the armed, earlier
+	 * interrupt comes first and re-arms: kernel/time.c). It must be
+	 * armed when prev blocked with a timeout, or threads wait and no
+	 * quantum timer is armed yet; the idle loop rearms before it halts.
+	 */
+	if ((prev->state == THREAD_BLOCKED && prev->deadline_ns) ||
+	    (sched_rq_len && !c->quantum_armed) || next == prev)
 		clock_rearm();
+	if (next == prev)
 		return;
-	}
 	c->switches++;
 	prev->cpu_ns += now - prev->run_start_ns;
 	next->run_start_ns = now;
 	thread_save_fpu(prev);
 	thread_switch_to(next);
 	arch_switch_stack(&prev->ksp, next->ksp);
-	sched_finish_switch();
+	finish_switch();
 }
 
 void sched_yield(void)
@@ -295,7 +308,10 @@ void sched_wake(struct thread *t)
 	if (t->state != THREAD_BLOCKED)
 		return;
 	wake_with(t, 0);
-	clock_rearm();
+	/* t's timeout is gone (deadlines only got later); what may matter
+	 * now is this CPU's quantum, unless its timer already covers it */
+	if (!this_sched()->quantum_armed)
+		clock_rearm();
 }
 
 void sched_interrupt(struct thread *t)
@@ -316,7 +332,7 @@ void sched_set_affinity(struct thread *t, u64 mask)
 	if (t->state == THREAD_READY) {
 		kick_for(t);
 	} else if (t->state == THREAD_RUNNING && !allowed(t, (unsigned)t->cpu)) {
-		sched_cpus[t->cpu].need_resched = true;
+		sched_resched_mask |= 1ULL << t->cpu;
 		arch_kick_cpu((unsigned)t->cpu); /* no-op for ourselves */
 	}
 }
@@ -355,8 +371,8 @@ void sched_timer(u64 now_ns)
 	for (struct thread *t = thread_first(); t; t = t->all_next)
 		if (t->state == THREAD_BLOCKED && t->deadline_ns && now_ns >= t->deadline_ns)
 			wake_with(t, -ETIMEDOUT);
-	if (rq_len && now_ns >= c->quantum_end_ns)
-		c->need_resched = true;
+	if (sched_rq_len && now_ns >= c->quantum_end_ns)
+		sched_resched_mask |= 1ULL << arch_cpu_index();
 }
 
 u64 sched_next_deadline(void)
@@ -373,7 +389,7 @@ u64 sched_next_deadline(void)
 		    (!d || t->deadline_ns < d))
 			d = t->deadline_ns;
 	c->quantum_armed = false;
-	if (rq_len && current() != c->idle) {
+	if (sched_rq_len && c->curr != c->idle) { /* c->curr: schedule() rearms before the switch */
 		c->quantum_armed = true;
 		if (!d || c->quantum_end_ns < d)
 			d = c->quantum_end_ns;
@@ -383,13 +399,14 @@ u64 sched_next_deadline(void)
 
 void sched_return_to_user(void)
 {
-	struct sched_cpu *c = this_sched();
+	unsigned me = arch_cpu_index();
+	struct sched_cpu *c = &sched_cpus[me];
 
-	if (c->need_resched) {
+	if ((sched_resched_mask >> me) & 1) {
 		schedule();
 		return;
 	}
-	if (rq_len && clock_now_ns() >= c->quantum_end_ns && rq_has(arch_cpu_index()))
+	if (sched_rq_len && clock_now_ns() >= c->quantum_end_ns && rq_has(me))
 		schedule();
 }
 

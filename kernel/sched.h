@@ -60,6 +60,14 @@ void sched_timer(u64 now_ns);
 u64 sched_next_deadline(void);         /* earliest timer the clock must arm; 0 none */
 /* last step before returning to user mode (interrupts off) */
 void sched_return_to_user(void);
+/* whether sched_return_to_user may have work on CPU `cpu` (the cheap test
+ * syscall_dispatch makes first): threads are ready or a switch is due */
+extern unsigned sched_rq_len;
+extern u64 sched_resched_mask; /* bit n: CPU n switches on its way to user mode */
+static inline bool sched_exit_work(unsigned cpu)
+{
+	return sched_rq_len || ((sched_resched_mask >> cpu) & 1);
+}
 /* the current thread ends: never returns (its memory is freed later) */
 NORETURN void sched_exit_current(void);
 void sched_yield(void);

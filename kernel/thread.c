@@ -3,7 +3,8 @@
  * creation of user threads (the first one, and clones: sys/sys_thread.c)
  * and of kernel threads (a CPU's idle thread), the list of live threads,
  * lookup by tid, and thread_switch_to, which installs a thread's kernel
- * stack (TSS rsp0 and the SYSCALL stack), FS/GS bases and FPU state.
+ * stack (TSS rsp0 and the SYSCALL stack), FS/GS bases and FPU state
+ * (lazily: see thread_fpu_trap).
  * Called by init, the scheduler (kernel/sched.c), sys/ and traps.
  */
 #include "kernel/kernel.h"
@@ -15,6 +16,17 @@ static int next_tid = 1;
 static struct thread *all_threads;
 static int nr_user_threads;
 u64 thread_group_pending;
+
+#define THREAD_FPU_EAGER 5
+
+struct thread_fpu_cpu {
+	struct thread *live; /* whose state the registers hold (if t->fpu_cpu1 agrees) */
+	bool trap_on;        /* CR0.TS as last set */
+	bool bases_known;    /* fs/gs: what the FS base and user GS base registers hold */
+	u64 fs, gs;
+} __attribute__((aligned(64)));
+
+static struct thread_fpu_cpu fpu_cpus[ARCH_MAX_CPUS];
 
 static void thread_link(struct thread *t)
 {
@@ -101,6 +113,9 @@ void thread_unlink(struct thread *t)
 
 void thread_free(struct thread *t)
 {
+	for (unsigned i = 0; i < ARCH_MAX_CPUS; i++)
+		if (fpu_cpus[i].live == t)
+			fpu_cpus[i].live = NULL;
 	kfree(t->fpu);
 	page_free(virt_to_phys((void *)t->kstack), THREAD_KSTACK_ORDER);
 	kfree(t);
@@ -129,28 +144,102 @@ struct thread *current(void)
 	return this_cpu()->current;
 }
 
-bool thread_signal_pending(struct thread *t)
+/*
+ * Lazy FPU switching. A thread that has not used the FPU lately starts
+ * its time slice with the FPU trap on (CR0.TS): its first FPU (or SSE)
+ * instruction raises #NM, and thread_fpu_trap loads its state then. A
+ * thread that used the FPU in each of its last THREAD_FPU_EAGER slices
+ * gets its state loaded at the switch (the trap would only add cost);
+ * fpu_counter wraps at 256, so such a thread is probed again now and
+ * then. At the switch away the state is saved only when the trap was
+ * off (the thread may have changed it); the registers keep it, and a
+ * thread switched back to on the same CPU with nobody else's state
+ * loaded in between (fpu_live) needs no restore. So two threads that
+ * ping-pong through syscalls without touching the FPU pay nothing for
+ * it, where an eager XSAVE + XRSTOR per switch cost a quarter of a futex
+ * round trip under TCG. All threads belong to the one program, so state
+ * left in the registers is not a leak across protection domains.
+ * Kernel code that saves or restores the current thread's FPU state
+ * (signal frames, clone) just runs: with the trap on, its XSAVE/XRSTOR
+ * raises #NM in the kernel and the handler first loads the thread's own
+ * state, so the registers are the thread's again.
+ * The per-CPU state is only touched by its CPU with interrupts off (the
+ * #NM handler runs without the kernel lock).
+ */
+static void fpu_trap(struct thread_fpu_cpu *c, bool on)
 {
-	return ((t->sigpending | thread_group_pending) & ~t->sigmask) != 0;
+	if (c->trap_on != on) {
+		c->trap_on = on;
+		arch_fpu_trap(on);
+	}
+}
+
+static void fpu_load(struct thread_fpu_cpu *c, struct thread *t, unsigned me)
+{
+	fpu_trap(c, false);
+	if (c->live != t || t->fpu_cpu1 != (int)me + 1) {
+		arch_fpu_restore(t->fpu);
+		c->live = t;
+		t->fpu_cpu1 = (int)me + 1;
+	}
 }
 
 void thread_save_fpu(struct thread *t)
 {
+	unsigned me = arch_cpu_index();
+	struct thread_fpu_cpu *c = &fpu_cpus[me];
+
 	if (!t->fpu)
 		return;
-	arch_fpu_save(t->fpu);
+	if (c->trap_on) {
+		t->fpu_counter = 0; /* no FPU use this slice: lazy next time */
+	} else {
+		/* the registers hold its state (loaded at #NM or eagerly) */
+		arch_fpu_save(t->fpu);
+		c->live = t;
+		t->fpu_cpu1 = (int)me + 1;
+		t->fpu_counter++;
+	}
 	t->fs_base = arch_get_fs_base(); /* wrfsbase may have changed them */
 	t->gs_base = arch_get_user_gs_base();
+	c->fs = t->fs_base;
+	c->gs = t->gs_base;
+	c->bases_known = true;
+}
+
+bool thread_fpu_trap(void)
+{
+	unsigned me = arch_cpu_index();
+	struct thread_fpu_cpu *c = &fpu_cpus[me];
+	struct thread *t = current();
+
+	if (!c->trap_on)
+		return false;
+	if (t && t->fpu) {
+		fpu_load(c, t, me);
+	} else {
+		fpu_trap(c, false); /* kernel thread: the registers are no one's now */
+		c->live = NULL;
+	}
+	return true;
 }
 
 void thread_switch_to(struct thread *t)
 {
+	unsigned me = arch_cpu_index();
+	struct thread_fpu_cpu *c = &fpu_cpus[me];
+
 	this_cpu()->current = t;
 	if (!t->fpu)
 		return; /* kernel thread: no user state */
 	/* syscalls and interrupts from user mode land right below the frame */
 	arch_set_kernel_stack((u64)t->regs + sizeof(struct user_regs));
-	arch_set_fs_base(t->fs_base);
-	arch_set_user_gs_base(t->gs_base);
-	arch_fpu_restore(t->fpu);
+	if (!c->bases_known || c->fs != t->fs_base)
+		arch_set_fs_base(t->fs_base);
+	if (!c->bases_known || c->gs != t->gs_base)
+		arch_set_user_gs_base(t->gs_base);
+	if (t->fpu_counter > THREAD_FPU_EAGER)
+		fpu_load(c, t, me);
+	else
+		fpu_trap(c, true);
 }

@@ -64,6 +64,9 @@ struct thread {
 	u64 affinity;            /* CPUs it may run on (bit n = CPU n) */
 	u64 cpu_ns;              /* CPU time used before run_start_ns */
 	u64 run_start_ns;        /* when it last got the CPU */
+	/* lazy FPU switching (thread.c) */
+	int fpu_cpu1;            /* CPU index + 1 whose registers hold its state; 0 none */
+	u8 fpu_counter;          /* consecutive slices it used the FPU (> 5: eager restore) */
 };
 
 struct thread *thread_create_user(void); /* NULL on ENOMEM */
@@ -77,10 +80,23 @@ struct thread *thread_first(void);       /* iteration: all live threads */
 struct thread *current(void);
 /* make t the running thread: kernel stack, TLS bases, FPU state */
 void thread_switch_to(struct thread *t);
-/* save the running thread's FPU state and TLS bases (before running another) */
+/* save the running thread's FPU state (if it used the FPU) and TLS bases
+ * (before running another) */
 void thread_save_fpu(struct thread *t);
-/* a signal the thread should act on (pending and not blocked) */
-bool thread_signal_pending(struct thread *t);
+/* device-not-available (#NM) with the lazy-FPU trap on: load the current
+ * thread's FPU state; false when the trap was not ours (lock-free) */
+bool thread_fpu_trap(void);
 extern u64 thread_group_pending; /* process-directed signals (kill) */
+/* a signal the thread should act on (pending and not blocked) */
+static inline bool thread_signal_pending(const struct thread *t)
+{
+	return ((t->sigpending | thread_group_pending) & ~t->sigmask) != 0;
+}
+/* signal_deliver has something to do on the way to user mode (a signal
+ * to act on, or a mask to restore after rt_sigsuspend/pselect) */
+static inline bool thread_exit_work(const struct thread *t)
+{
+	return t->restore_sigmask || thread_signal_pending(t);
+}
 
 #endif

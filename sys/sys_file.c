@@ -13,6 +13,7 @@
 
 #define MAX_RW_COUNT 0x7ffff000ull /* Linux caps one transfer at this */
 #define BOUNCE_MAX   (128u * 1024)
+#define BOUNCE_SMALL 256u /* on the stack */
 #define UIO_MAXIOV   1024
 
 #define F_DUPFD		0
@@ -72,6 +73,7 @@ static bool can_write(const struct file *f)
  * own position (read), else pread at pos */
 static s64 do_read(struct file *f, u64 ubuf, u64 len, s64 pos)
 {
+	u8 small[BOUNCE_SMALL]; /* small reads (pipes, eventfds) skip the allocator */
 	u64 done = 0, chunk;
 	u8 *kbuf;
 	s64 n = 0;
@@ -91,7 +93,7 @@ static s64 do_read(struct file *f, u64 ubuf, u64 len, s64 pos)
 	if (!len) /* still reports EISDIR for directories */
 		return pos >= 0 ? f->ops->pread(f, NULL, 0, (u64)pos) : f->ops->read(f, NULL, 0);
 	chunk = MIN(len, (u64)BOUNCE_MAX);
-	kbuf = kmalloc(chunk);
+	kbuf = chunk <= sizeof(small) ? small : kmalloc(chunk);
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < len) {
@@ -109,12 +111,14 @@ static s64 do_read(struct file *f, u64 ubuf, u64 len, s64 pos)
 		if ((u64)n < want)
 			break;
 	}
-	kfree(kbuf);
+	if (kbuf != small)
+		kfree(kbuf);
 	return done ? (s64)done : n;
 }
 
 static s64 do_write(struct file *f, u64 ubuf, u64 len, s64 pos)
 {
+	u8 small[BOUNCE_SMALL];
 	u64 done = 0, chunk;
 	u8 *kbuf;
 	s64 n = 0;
@@ -136,7 +140,7 @@ static s64 do_write(struct file *f, u64 ubuf, u64 len, s64 pos)
 	if (!len)
 		return 0;
 	chunk = MIN(len, (u64)BOUNCE_MAX);
-	kbuf = kmalloc(chunk);
+	kbuf = chunk <= sizeof(small) ? small : kmalloc(chunk);
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < len) {
@@ -154,7 +158,8 @@ static s64 do_write(struct file *f, u64 ubuf, u64 len, s64 pos)
 		if ((u64)n < want)
 			break;
 	}
-	kfree(kbuf);
+	if (kbuf != small)
+		kfree(kbuf);
 	return done ? (s64)done : n;
 }
 

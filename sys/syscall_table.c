@@ -13,6 +13,8 @@
 #include "sys/exec.h"
 #include "sys/signal.h"
 #include "kernel/sched.h"
+#include "kernel/thread.h"
+#include "arch.h"
 #include "arch/x86_64/x86.h"
 
 static const syscall_fn syscall_table[SYSCALL_MAX] = {
@@ -243,7 +245,10 @@ void syscall_dispatch(struct user_regs *r)
 		exec_missing_note(nr, r);
 	if (trace_on)
 		trace_exit(nr, r, ret);
-	/* back to user mode: preemption point, then pending signals */
-	sched_return_to_user();
-	signal_deliver(r, nr == __NR_rt_sigreturn ? -1 : (long)nr);
+	/* back to user mode: preemption point, then pending signals (both
+	 * tested inline first: most calls have neither) */
+	if (sched_exit_work(arch_cpu_index()))
+		sched_return_to_user();
+	if (ret == -ERESTARTSYS || thread_exit_work(current()))
+		signal_deliver(r, nr == __NR_rt_sigreturn ? -1 : (long)nr);
 }

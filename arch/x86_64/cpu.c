@@ -8,6 +8,7 @@
 #include "kernel/kernel.h"
 #include "kernel/mm/mm.h"
 #include "kernel/boot.h"
+#include "kernel/thread.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
 
@@ -150,8 +151,22 @@ u32 arch_xsave_size(void)
 	return cpu.xsave_size;
 }
 
+/*
+ * Lazy FPU (kernel/thread.c): with CR0.TS set the registers may hold
+ * another thread's state. Hardware raises #NM for XSAVE/XRSTOR then and
+ * the handler loads the current thread's state first; QEMU 7.2's TCG
+ * evidently does not (52-threads' async-signal case lost FPU state until
+ * this was added), so do that step here, for every CPU model alike.
+ */
+static void fpu_own(void)
+{
+	if (read_cr0() & (1ULL << 3))
+		thread_fpu_trap();
+}
+
 void arch_fpu_save(void *area)
 {
+	fpu_own();
 	if (cpu.xsaveopt)
 		__asm__ volatile("xsaveopt64 (%0)" ::"r"(area), "a"(0xffffffffu), "d"(0xffffffffu)
 				 : "memory");
@@ -164,6 +179,7 @@ void arch_fpu_save(void *area)
 
 void arch_fpu_restore(const void *area)
 {
+	fpu_own();
 	if (cpu.xsave)
 		__asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(0xffffffffu), "d"(0xffffffffu)
 				 : "memory");
@@ -313,14 +329,25 @@ void arch_set_kernel_stack(u64 top)
 	pc->kernel_rsp = top;
 }
 
+/* CR4.FSGSBASE is set exactly when cpu.fsgsbase (fpu_setup, every CPU):
+ * then wrfsbase/rdfsbase, which under emulation are plain register moves
+ * where a WRMSR ends the translated block (one per thread switch) */
 void arch_set_fs_base(u64 v)
 {
-	wrmsr(MSR_FS_BASE, v);
+	if (cpu.fsgsbase)
+		__asm__ volatile("wrfsbase %0" ::"r"(v) : "memory");
+	else
+		wrmsr(MSR_FS_BASE, v);
 }
 
 u64 arch_get_fs_base(void)
 {
-	return rdmsr(MSR_FS_BASE);
+	u64 v;
+
+	if (!cpu.fsgsbase)
+		return rdmsr(MSR_FS_BASE);
+	__asm__ volatile("rdfsbase %0" : "=r"(v));
+	return v;
 }
 
 /* in the kernel (after swapgs) the user's GS base sits in KERNEL_GS_BASE */

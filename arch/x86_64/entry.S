@@ -3,8 +3,8 @@
  * interrupt/exception stubs, the SYSCALL entry, the first entry to user
  * mode, and the user-copy routines with their exception-fixup entries.
  * All build a struct user_regs (x86.h) on the kernel stack and call C:
- * trap_dispatch() or syscall_dispatch(). Syscalls take the big kernel
- * lock (arch_bkl_lock) first and drop it on the way out (smp_exit_to_user);
+ * trap_dispatch() or smp_syscall() (which calls syscall_dispatch). Syscalls
+ * take the big kernel lock first and drop it on the way out (smp_syscall);
  * trap_dispatch does the same for traps.
  */
 #define GS_USER_RSP 8
@@ -107,14 +107,11 @@ syscall_entry:
 	PUSH_REGS
 	cld
 	xorl %ebp, %ebp
-	call arch_bkl_lock          /* the big kernel lock (smp_lock.c) */
 	movq %rsp, %rdi
-	call syscall_dispatch
-	/* fall into the return path: sysret when the frame allows it */
-	.globl syscall_return
-syscall_return:
-	cli
-	call smp_exit_to_user       /* TLB shootdowns done, lock dropped */
+	/* the big kernel lock, syscall_dispatch, cli, TLB shootdowns done,
+	 * lock dropped (smp_lock.c) */
+	call smp_syscall
+	/* the return path: sysret when the frame allows it */
 	movq 136(%rsp), %rcx        /* rip */
 	movq 152(%rsp), %r11        /* rflags */
 	/* sysret needs a canonical rip; otherwise leave through iretq */
@@ -172,14 +169,37 @@ arch_enter_user:
 	.globl user_copy
 user_copy:
 	USER_ACCESS_BEGIN
+	cmpq $8, %rdx       /* one word (futex words, struct fields): plain moves */
+	je 40f
+	cmpq $4, %rdx
+	je 44f
 	movq %rdx, %rcx
-	shrq $3, %rcx
 	andl $7, %edx
+	shrq $3, %rcx
+	jz 14f              /* TCG runs each rep iteration (even none) as a block */
 10:	rep movsq           /* 8 bytes a step: TCG runs rep movsb byte by byte */
-	movq %rdx, %rcx
+14:	movq %rdx, %rcx
+	testq %rcx, %rcx
+	jz 15f
 12:	rep movsb
+15:	USER_ACCESS_END
+	xorl %eax, %eax
+	ret
+40:	movq (%rsi), %rax
+41:	movq %rax, (%rdi)
 	USER_ACCESS_END
 	xorl %eax, %eax
+	ret
+42:	USER_ACCESS_END     /* fault: nothing copied */
+	movl $8, %eax
+	ret
+44:	movl (%rsi), %eax
+45:	movl %eax, (%rdi)
+	USER_ACCESS_END
+	xorl %eax, %eax
+	ret
+46:	USER_ACCESS_END
+	movl $4, %eax
 	ret
 11:	USER_ACCESS_END     /* fault in the quadwords: rcx*8 + the tail left */
 	leaq (%rdx,%rcx,8), %rax
@@ -234,6 +254,10 @@ arch_user_cmpxchg32:
 	.balign 8
 	.quad 10b, 11b
 	.quad 12b, 13b
+	.quad 40b, 42b
+	.quad 41b, 42b
+	.quad 44b, 46b
+	.quad 45b, 46b
 	.quad 21b, 23b
 	.quad 30b, 31b
 

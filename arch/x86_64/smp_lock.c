@@ -19,12 +19,14 @@
  * the spin loop, so the holder waiting for an acknowledgement and a CPU
  * waiting for the lock (interrupts off) cannot deadlock.
  *
- * Called by entry.S/traps.c (entry and exit), the scheduler (idle wait,
- * kicks), kernel/mm (flushes) and smp.c.
+ * Called by entry.S/traps.c (entry and exit; smp_syscall is the whole
+ * syscall path between entry.S's frame and its sysret), the scheduler
+ * (idle wait, kicks), kernel/mm (flushes) and smp.c.
  */
 #include "kernel/kernel.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
+#include "sys/syscalls.h"
 
 struct smp_cpu_state {
 	u32 in_user;  /* running user code or on its way (lock dropped) */
@@ -101,6 +103,22 @@ out_locked:
 	smp_tlb_service();
 }
 
+/* a free lock taken without contention (the common case): inline */
+static inline void bkl_lock_fast(unsigned me)
+{
+	u32 free_word = 0;
+
+	if (!__atomic_compare_exchange_n(&bkl_word, &free_word, me + 1, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED)) {
+		arch_bkl_lock();
+		return;
+	}
+	__atomic_store_n(&bkl_owner, (int)me, __ATOMIC_RELAXED);
+	__atomic_store_n(&smp_state[me].in_user, 0, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&smp_state[me].tlb_req, __ATOMIC_ACQUIRE) != smp_state[me].tlb_done)
+		smp_tlb_service();
+}
+
 void arch_bkl_unlock(void)
 {
 	unsigned me = arch_cpu_index(), n = arch_cpus_online();
@@ -134,6 +152,34 @@ void smp_exit_to_user(void)
 	arch_tlb_sync();
 	__atomic_store_n(&smp_state[arch_cpu_index()].in_user, 1, __ATOMIC_RELAXED);
 	arch_bkl_unlock();
+}
+
+/*
+ * The SYSCALL path between entry.S's register frame and its sysret: the
+ * lock, the call, and the way out, with the uncontended lock and unlock
+ * inline (under TCG every call and return is a translated-block lookup:
+ * the syscall round trip was mostly such small steps). The thread may
+ * come back on another CPU (it blocked and was resumed elsewhere), so the
+ * CPU index is read again after the call.
+ */
+void smp_syscall(struct user_regs *r)
+{
+	unsigned me = this_cpu()->cpu_id;
+
+	bkl_lock_fast(me);
+	syscall_dispatch(r);
+	__asm__ volatile("cli" ::: "memory");
+	me = this_cpu()->cpu_id;
+	if (tlb_dirty)
+		arch_tlb_sync();
+	__atomic_store_n(&smp_state[me].in_user, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&bkl_owner, -1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&bkl_sleepers, __ATOMIC_SEQ_CST) & ~(1ULL << me)) {
+		__atomic_store_n(&bkl_owner, (int)me, __ATOMIC_RELAXED);
+		arch_bkl_unlock(); /* hand it to a waiter */
+		return;
+	}
+	__atomic_store_n(&bkl_word, 0, __ATOMIC_SEQ_CST);
 }
 
 void arch_idle_wait(void)

@@ -13,6 +13,7 @@
 #include "kernel/fault.h"
 #include "kernel/mm/mm.h"
 #include "kernel/sched.h"
+#include "kernel/thread.h"
 #include "sys/signal.h"
 #include "arch.h"
 #include "arch/x86_64/x86.h"
@@ -273,6 +274,8 @@ void trap_dispatch(struct user_regs *r)
 {
 	bool took;
 
+	if (r->vector == 7 && thread_fpu_trap())
+		return; /* lazy FPU: the thread's state is loaded (no lock) */
 	if (smp_ipi_lockfree(r->vector))
 		return; /* TLB shootdown: no kernel lock */
 	/* from user mode, or an interrupt on a CPU that does not hold the

@@ -214,6 +214,7 @@ bool smp_ipi_lockfree(u64 vector);
 /* last step to user mode (IF off, kernel lock held): finish TLB
  * shootdowns, mark the CPU as running user code, drop the lock */
 void smp_exit_to_user(void);
+void smp_syscall(struct user_regs *r); /* entry.S: the syscall path (smp_lock.c) */
 void smp_tlb_service(void);
 void apic_ap_init(void);                       /* an AP's local APIC */
 void apic_send_ipi_raw(u32 apic_id, u32 low);  /* ICR: INIT, SIPI, fixed */
