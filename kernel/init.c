@@ -77,7 +77,6 @@ void kernel_main(u64 start_info)
 		*(volatile u64 *)0xffffc8ffdead0000UL = 1; /* unmapped kernel address */
 	if (boot_cmdline_has("monos.test_stackprot"))
 		stackprot_selftest(); /* panics: arch/x86_64/stackprot.c */
-	kmap_boot_tests(); /* monos.test_wx, monos.test_wxpanic: arch/x86_64/kmap.c */
 	drivers_init();
 	report_ns("boot: drivers up at", clock_now_ns());
 	err = fs_init();
@@ -104,5 +103,7 @@ void kernel_main(u64 start_info)
 	 * (slow on a serial port) does not distort the timeline */
 	if (config_flag("klog"))
 		klog_enable();
+	/* W^X self-test (arch/x86_64/kmap.c) with every kernel mapping made */
+	kmap_boot_tests(); /* monos.test_wx, monos.test_wxpanic */
 	arch_enter_user(t->regs);
 }

@@ -20,7 +20,8 @@
  * kernel fault on purpose (a store into text/rodata resumes through an
  * __ex_table entry, a call into a data page through kmap_probe_fault).
  * Called by mm_init (kmap_protect), traps.c (kmap_probe_fault) and
- * kernel_main (kmap_boot_tests).
+ * kernel_main (kmap_boot_tests, last thing before user mode, so the census
+ * covers the drivers' MMIO, the page cache, the vDSO and the program).
  */
 #include "kernel/kernel.h"
 #include "kernel/boot.h"
@@ -289,12 +290,13 @@ static void kmap_expect(const char *what, u64 va, const char *want)
 
 static struct {
 	bool armed, hit;
+	u32 cpu; /* the probing CPU: another CPU's fault is not ours */
 	u64 error, addr;
 } kmap_probe;
 
 bool kmap_probe_fault(struct user_regs *r, u64 addr)
 {
-	if (!kmap_probe.armed || (r->cs & 3))
+	if (!kmap_probe.armed || (r->cs & 3) || this_cpu()->cpu_id != kmap_probe.cpu)
 		return false;
 	kmap_probe.armed = false;
 	kmap_probe.hit = true;
@@ -348,6 +350,7 @@ static void kmap_probe_one(const char *what, void *p, bool write, u64 want_err)
 	int err = 0;
 
 	kmap_probe.hit = false;
+	kmap_probe.cpu = this_cpu()->cpu_id;
 	kmap_probe.armed = true;
 	barrier();
 	if (write)
