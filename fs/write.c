@@ -14,10 +14,12 @@
  * close (vfs_file_released); removed files' sectors are reused only after
  * the removal is synced (vfs_release_deferred), and so are the sectors a
  * truncate or punched hole takes (lib: tfs_set_defer_release).
+ * The namespace changes (mkdir, symlink, unlink, rename) are in
+ * fs/write_ns.c; the helpers both files use are in fs/write_int.h.
  * Layer: fs. Callers: fs/vfs.c (open, tfs_file_ops), fs/pagecache.c,
  * sys/sys_fswrite.c.
  */
-#include "fs/vfs.h"
+#include "fs/write_int.h"
 #include "fs/pagecache.h"
 #include "lib/format.h"
 #include "lib/tfs.h"
@@ -30,7 +32,7 @@ bool vfs_program_rw;
 #define ORPHAN_MAX 64
 static struct value *orphans[ORPHAN_MAX];
 
-static const struct symbol *s_children(void)
+const struct symbol *vfs_sym_children(void)
 {
 	return sym("children");
 }
@@ -92,19 +94,9 @@ static int vfs_set_times_locked(const struct vnode *vn, const u64 sec[2], const 
 
 /* ---- parent directory + final name ---- */
 
-struct vfs_where {
-	struct vnode dir;
-	struct value *children; /* the dir's children tuple */
-	const struct symbol *name;
-	struct value *node; /* the existing entry, or NULL */
-	bool trailing_slash;
-	bool dot; /* "." or ".." */
-	bool dotdot;
-};
-
 /* resolve everything but the last component of path; never follows the
  * last component */
-static int vfs_where_at(int dirfd, const char *path, struct vfs_where *w)
+int vfs_where_at(int dirfd, const char *path, struct vfs_where *w)
 {
 	size_t n = strlen(path), end, start;
 	struct path_result r;
@@ -157,42 +149,42 @@ static int vfs_where_at(int dirfd, const char *path, struct vfs_where *w)
 	w->name = sym_intern(path + start, end - start);
 	if (!w->name)
 		return -ENOMEM;
-	w->children = tuple_get(w->dir.tfs, s_children());
+	w->children = tuple_get(w->dir.tfs, vfs_sym_children());
 	if (w->children && w->children->type != VALUE_TUPLE)
 		return -EUCLEAN;
 	w->node = w->children ? tuple_get(w->children, w->name) : NULL;
 	return 0;
 }
 
-static int vfs_children_make(struct vfs_where *w)
+int vfs_children_make(struct vfs_where *w)
 {
 	int err;
 
 	if (w->children)
 		return 0;
-	err = tfs_set(vfs_tfs(), w->dir.tfs, s_children(), value_tuple());
+	err = tfs_set(vfs_tfs(), w->dir.tfs, vfs_sym_children(), value_tuple());
 	if (err)
 		return err;
-	w->children = tuple_get(w->dir.tfs, s_children());
+	w->children = tuple_get(w->dir.tfs, vfs_sym_children());
 	return w->children ? 0 : -ENOMEM;
 }
 
-static bool node_is_dir(const struct value *v)
+bool vfs_node_is_dir(const struct value *v)
 {
-	const struct value *c = v && v->type == VALUE_TUPLE ? tuple_get(v, s_children()) : NULL;
+	const struct value *c = v && v->type == VALUE_TUPLE ? tuple_get(v, vfs_sym_children()) : NULL;
 
 	return c && c->type == VALUE_TUPLE && !tuple_get(v, sym("linktarget"));
 }
 
-static bool dir_is_empty(const struct value *v)
+bool vfs_dir_is_empty(const struct value *v)
 {
-	const struct value *c = tuple_get(v, s_children());
+	const struct value *c = tuple_get(v, vfs_sym_children());
 
 	return !c || tuple_count(c) == 0;
 }
 
 /* a new node under w (which must not exist): node's ownership passes */
-static int vfs_link_new(struct vfs_where *w, struct value *node)
+int vfs_link_new(struct vfs_where *w, struct value *node)
 {
 	int err = vfs_children_make(w);
 
@@ -204,12 +196,12 @@ static int vfs_link_new(struct vfs_where *w, struct value *node)
 	if (err)
 		return err;
 	w->node = tuple_get(w->children, w->name);
-	if (!err && node_is_dir(w->node))
+	if (!err && vfs_node_is_dir(w->node))
 		err = vnode_pmap_set(w->node, w->dir.tfs);
 	return err;
 }
 
-static struct value *new_node(void)
+struct value *vfs_new_node(void)
 {
 	struct value *n = value_tuple();
 
@@ -279,7 +271,7 @@ static bool vfs_retry_nospc(int err)
 
 /* node left the tree: free its data after the next sync, or after its
  * last close */
-static void vfs_node_gone(struct value *node)
+void vfs_node_gone(struct value *node)
 {
 	if (node_is_open(node, NULL)) {
 		for (int i = 0; i < ORPHAN_MAX; i++) {
@@ -324,7 +316,7 @@ static int vfs_create_at_locked(int dirfd, const char *path, bool excl, struct v
 	err = vfs_write_check(&w.dir);
 	if (err)
 		return err;
-	node = new_node();
+	node = vfs_new_node();
 	if (!node)
 		return -ENOMEM;
 	err = vfs_link_new(&w, node);
@@ -369,10 +361,10 @@ static int vfs_tmpfile_at_locked(int dirfd, const char *path, struct vnode *vn, 
 	w.name = sym(name);
 	if (!w.name)
 		return -ENOMEM;
-	w.children = tuple_get(w.dir.tfs, s_children());
+	w.children = tuple_get(w.dir.tfs, vfs_sym_children());
 	if (w.children && tuple_get(w.children, w.name))
 		return -EEXIST;
-	node = new_node();
+	node = vfs_new_node();
 	if (!node)
 		return -ENOMEM;
 	err = vfs_link_new(&w, node);
@@ -521,208 +513,6 @@ static void vfs_file_closing_locked(struct file *f)
 	vfs_file_released(f);
 }
 
-/* ---- namespace ---- */
-
-static int vfs_mkdirat_locked(int dirfd, const char *path)
-{
-	struct vfs_where w;
-	struct value *node;
-	int err = vfs_where_at(dirfd, path, &w);
-
-	if (err == -EBUSY)
-		return -EEXIST;
-	if (err)
-		return err;
-	if (w.dot || w.node)
-		return -EEXIST;
-	err = vfs_write_check(&w.dir);
-	if (err)
-		return err;
-	node = new_node();
-	if (!node || tuple_set(node, s_children(), value_tuple())) {
-		value_free(node);
-		return -ENOMEM;
-	}
-	return vfs_link_new(&w, node);
-}
-
-static int vfs_symlinkat_locked(const char *target, int dirfd, const char *path)
-{
-	struct vfs_where w;
-	struct value *node;
-	int err = vfs_where_at(dirfd, path, &w);
-
-	if (err == -EBUSY)
-		return -EEXIST;
-	if (err)
-		return err;
-	if (!target[0])
-		return -ENOENT;
-	if (w.dot || w.node)
-		return -EEXIST;
-	if (w.trailing_slash)
-		return -ENOENT;
-	err = vfs_write_check(&w.dir);
-	if (err)
-		return err;
-	node = new_node();
-	if (!node || tuple_set(node, sym("linktarget"), value_cstring(target))) {
-		value_free(node);
-		return -ENOMEM;
-	}
-	return vfs_link_new(&w, node);
-}
-
-static int vfs_unlinkat_locked(int dirfd, const char *path, bool rmdir)
-{
-	struct vfs_where w;
-	struct value *node;
-	int err = vfs_where_at(dirfd, path, &w);
-
-	if (err)
-		return err;
-	if (w.dot) /* rmdir(".") EINVAL, rmdir("..") ENOTEMPTY, unlink EISDIR */
-		return !rmdir ? -EISDIR : w.dotdot ? -ENOTEMPTY : -EINVAL;
-	if (!w.node)
-		return -ENOENT;
-	node = w.node;
-	err = vfs_write_check(&w.dir);
-	if (err)
-		return err;
-	if (rmdir) {
-		if (!node_is_dir(node))
-			return -ENOTDIR;
-		if (!dir_is_empty(node))
-			return -ENOTEMPTY;
-		if (node == vfs_cwd().tfs)
-			return -EBUSY;
-	} else {
-		if (node_is_dir(node))
-			return -EISDIR;
-		if (w.trailing_slash)
-			return -ENOTDIR;
-	}
-	if (!rmdir) {
-		err = vfs_write_check(&(struct vnode){VN_TFS, 0, node});
-		if (err)
-			return err;
-	}
-	err = tfs_set(vfs_tfs(), w.children, w.name, NULL);
-	if (err)
-		return err;
-	if (!rmdir)
-		vfs_node_gone(node);
-	return 0;
-}
-
-#define RENAME_NOREPLACE 1
-#define RENAME_EXCHANGE	 2
-#define RENAME_WHITEOUT	 4
-
-/* is a an ancestor of (or equal to) directory b? */
-static bool dir_contains(const struct value *a, const struct value *b)
-{
-	struct vnode cur = {VN_TFS, 0, (struct value *)b};
-
-	for (int guard = 0; guard < 4096; guard++) {
-		if (cur.tfs == a)
-			return true;
-		if (cur.tfs == vnode_root().tfs)
-			return false;
-		cur = vnode_parent(&cur);
-	}
-	return true;
-}
-
-static int vfs_renameat2_locked(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
-				  unsigned flags)
-{
-	struct vfs_where o, n;
-	struct value *src, *dst;
-	int err;
-
-	if (flags & ~(unsigned)(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
-		return -EINVAL;
-	if ((flags & RENAME_WHITEOUT) || ((flags & RENAME_EXCHANGE) && (flags & RENAME_NOREPLACE)))
-		return -EINVAL;
-	err = vfs_where_at(olddirfd, oldpath, &o);
-	if (!err)
-		err = vfs_where_at(newdirfd, newpath, &n);
-	if (err)
-		return err;
-	if (o.dot || n.dot)
-		return -EBUSY;
-	src = o.node;
-	dst = n.node;
-	if (!src)
-		return -ENOENT;
-	if ((o.trailing_slash && !node_is_dir(src)) || (n.trailing_slash && !node_is_dir(src)))
-		return -ENOTDIR;
-	if (flags & RENAME_EXCHANGE) {
-		if (!dst)
-			return -ENOENT;
-	} else if (dst && (flags & RENAME_NOREPLACE)) {
-		return -EEXIST;
-	}
-	if (src == dst)
-		return 0;
-	err = vfs_write_check(&o.dir);
-	if (!err)
-		err = vfs_write_check(&n.dir);
-	if (!err)
-		err = vfs_write_check(&(struct vnode){VN_TFS, 0, src});
-	if (!err && dst)
-		err = vfs_write_check(&(struct vnode){VN_TFS, 0, dst});
-	if (err)
-		return err;
-	/* a directory cannot move below itself */
-	if (node_is_dir(src) && dir_contains(src, n.dir.tfs))
-		return -EINVAL;
-	if ((flags & RENAME_EXCHANGE) && node_is_dir(dst) && dir_contains(dst, o.dir.tfs))
-		return -EINVAL;
-	if (dst && !(flags & RENAME_EXCHANGE)) {
-		if (node_is_dir(src) && !node_is_dir(dst))
-			return -ENOTDIR;
-		if (!node_is_dir(src) && node_is_dir(dst))
-			return -EISDIR;
-		if (node_is_dir(dst) && !dir_is_empty(dst))
-			return -ENOTEMPTY;
-	}
-	err = vfs_children_make(&n);
-	if (err)
-		return err;
-	/* nodes not yet in the log (a volume whose root was never logged):
-	 * the flush logs the whole tree, so the moves below are references */
-	if (!src->tfs_idx || (dst && !dst->tfs_idx)) {
-		err = fs_sync();
-		if (err)
-			return err;
-	}
-	if (flags & RENAME_EXCHANGE) {
-		/* both nodes are in the log (tfs_idx): re-setting them records
-		 * references, never copies */
-		err = tfs_set(vfs_tfs(), o.children, o.name, dst);
-		if (!err)
-			err = tfs_set(vfs_tfs(), n.children, n.name, src);
-		if (!err && node_is_dir(dst))
-			err = vnode_pmap_set(dst, o.dir.tfs);
-		if (!err && node_is_dir(src))
-			err = vnode_pmap_set(src, n.dir.tfs);
-		return err;
-	}
-	/* new name first: a crash in between leaves both names, never none */
-	err = tfs_set(vfs_tfs(), n.children, n.name, src);
-	if (!err && (o.children != n.children || o.name != n.name))
-		err = tfs_set(vfs_tfs(), o.children, o.name, NULL);
-	if (!err && node_is_dir(src))
-		err = vnode_pmap_set(src, n.dir.tfs);
-	if (err)
-		return err;
-	if (dst)
-		vfs_node_gone(dst);
-	return 0;
-}
-
 bool vfs_compact_safe(void)
 {
 	static char buf[PATH_MAX_LEN];
@@ -746,77 +536,43 @@ bool vfs_compact_safe(void)
 /* ---- the filesystem lock ----
  * Device waits sleep, so another thread (or the page cache's writeback
  * thread) may run while one is inside the TFS core: every change below
- * runs under the page cache's lock (recursive: fs_sync and the cache's
- * own calls nest), so TFS changes never interleave. */
+ * and in fs/write_ns.c runs under the page cache's lock (recursive:
+ * fs_sync and the cache's own calls nest; VFS_LOCKED), so TFS changes
+ * never interleave. */
 
 int vfs_set_times(const struct vnode *vn, const u64 sec[2], const u64 nsec[2], const bool set[2])
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_set_times_locked(vn, sec, nsec, set);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_set_times_locked(vn, sec, nsec, set));
 }
 
 int vfs_create_at(int dirfd, const char *path, bool excl, struct vnode *vn, struct vnode *parent)
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_create_at_locked(dirfd, path, excl, vn, parent);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_create_at_locked(dirfd, path, excl, vn, parent));
 }
 
 int vfs_tmpfile_at(int dirfd, const char *path, struct vnode *vn, struct vnode *parent)
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_tmpfile_at_locked(dirfd, path, vn, parent);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_tmpfile_at_locked(dirfd, path, vn, parent));
 }
 
 int vfs_truncate(const struct vnode *vn, u64 len)
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_truncate_locked(vn, len);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_truncate_locked(vn, len));
 }
 
 int vfs_fallocate(struct file *f, u64 off, u64 len, bool keep_size)
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_fallocate_locked(f, off, len, keep_size);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_fallocate_locked(f, off, len, keep_size));
 }
 
 int vfs_punch_hole(struct file *f, u64 off, u64 len)
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_punch_hole_locked(f, off, len);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_punch_hole_locked(f, off, len));
 }
 
 int vfs_sync_file(struct file *f)
 {
-	int r;
-
-	pagecache_lock();
-	r = vfs_sync_file_locked(f);
-	pagecache_unlock();
-	return r;
+	return VFS_LOCKED(vfs_sync_file_locked(f));
 }
 
 void vfs_file_closing(struct file *f)
@@ -824,45 +580,4 @@ void vfs_file_closing(struct file *f)
 	pagecache_lock();
 	vfs_file_closing_locked(f);
 	pagecache_unlock();
-}
-
-int vfs_mkdirat(int dirfd, const char *path)
-{
-	int r;
-
-	pagecache_lock();
-	r = vfs_mkdirat_locked(dirfd, path);
-	pagecache_unlock();
-	return r;
-}
-
-int vfs_symlinkat(const char *target, int dirfd, const char *path)
-{
-	int r;
-
-	pagecache_lock();
-	r = vfs_symlinkat_locked(target, dirfd, path);
-	pagecache_unlock();
-	return r;
-}
-
-int vfs_unlinkat(int dirfd, const char *path, bool rmdir)
-{
-	int r;
-
-	pagecache_lock();
-	r = vfs_unlinkat_locked(dirfd, path, rmdir);
-	pagecache_unlock();
-	return r;
-}
-
-int vfs_renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
-		  unsigned flags)
-{
-	int r;
-
-	pagecache_lock();
-	r = vfs_renameat2_locked(olddirfd, oldpath, newdirfd, newpath, flags);
-	pagecache_unlock();
-	return r;
 }
