@@ -30,9 +30,9 @@
 #include "arch/x86_64/x86.h"
 #include "arch/x86_64/kmap.h"
 
-#define KMAP_2M (1ULL << 21)
-#define KMAP_GIB (1ULL << 30)
-#define KMAP_CR0_WP (1ULL << 16)
+#define KMAP_2M	     (1ULL << 21)
+#define KMAP_GIB     (1ULL << 30)
+#define KMAP_CR0_WP  (1ULL << 16)
 #define KMAP_CR4_PGE (1ULL << 7)
 
 extern char __boot_text_start[], __boot_text_end[], __boot_data_start[], __boot_data_end[];
@@ -78,10 +78,10 @@ struct kmap_part {
 
 static unsigned kmap_parts(struct kmap_part *p)
 {
-	p[0] = (struct kmap_part){kmap_pa(__text_start), kmap_pa(__text_end), PTE_P,
+	p[0] =
+	    (struct kmap_part){kmap_pa(__text_start), kmap_pa(__text_end), PTE_P, PTE_P | kmap_nx};
+	p[1] = (struct kmap_part){kmap_pa(__rodata_start), kmap_pa(__rodata_end), PTE_P | kmap_nx,
 				  PTE_P | kmap_nx};
-	p[1] = (struct kmap_part){kmap_pa(__rodata_start), kmap_pa(__rodata_end),
-				  PTE_P | kmap_nx, PTE_P | kmap_nx};
 	p[2] = (struct kmap_part){kmap_pa(__data_start), kmap_pa(__data_end),
 				  PTE_P | PTE_W | kmap_nx, PTE_P | PTE_W | kmap_nx};
 	/* ran once, from the identity map */
@@ -176,7 +176,8 @@ void kmap_protect(void)
 	u64 *direct = phys_to_virt((u64)boot_pdpt_direct);
 	u64 kpd, dpd;
 
-	if (kmap_pa(__data_end) > KMAP_GIB || ((u64)__text_start >> 30) != ((u64)__data_end - 1) >> 30)
+	if (kmap_pa(__data_end) > KMAP_GIB ||
+	    ((u64)__text_start >> 30) != ((u64)__data_end - 1) >> 30)
 		panic("kmap: the kernel image must lie in the first GiB");
 	kmap_nx = (rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
 	if (!(read_cr0() & KMAP_CR0_WP))
@@ -235,7 +236,7 @@ static struct kmap_leaf kmap_lookup(u64 va)
 }
 
 struct kmap_count {
-	u64 rwx;        /* supervisor leaves both writable and executable */
+	u64 rwx;	/* supervisor leaves both writable and executable */
 	u64 exec_pages; /* 4 KiB units executable in the kernel half */
 	u64 low_kernel; /* supervisor leaves in the lower half */
 };
@@ -335,7 +336,7 @@ static int kmap_try_store(volatile u8 *p)
 static u8 kmap_data_code[64] __attribute__((aligned(64))) = {0xc3}; /* ret, in .data */
 static const u8 kmap_rodata_byte[64] __attribute__((aligned(64))) = {0x5a};
 static u64 kmap_data_word = 0x6b6d6170; /* .data */
-static u64 kmap_bss_word;              /* .bss */
+static u64 kmap_bss_word;		/* .bss */
 
 static __attribute__((noinline)) void kmap_text_nop(void)
 {
