@@ -47,7 +47,8 @@
 struct tfs *pc_fs;
 bool pc_writable;
 struct pc_page **pc_hash, **pc_phash;
-struct pc_file *pc_fhash[1u << PC_FHASH_BITS];
+struct pc_file **pc_fhash;
+u32 pc_hash_bits, pc_fhash_bits, pc_bounce_pages;
 struct pc_page pc_lru; /* list head: lnext = coldest */
 struct pc_file pc_dirty_files;
 u8 *pc_bounce;
@@ -131,21 +132,21 @@ static u32 pc_hash_of(const struct pc_file *f, u64 index)
 {
 	u64 h = ((u64)(uintptr_t)f >> 4) ^ (index * 0x9e3779b97f4a7c15ULL);
 
-	return (u32)((h ^ (h >> 29)) & ((1u << PC_HASH_BITS) - 1));
+	return (u32)((h ^ (h >> 29)) & ((1u << pc_hash_bits) - 1));
 }
 
 static u32 pc_phash_of(u64 phys)
 {
 	u64 h = (phys >> 12) * 0x9e3779b97f4a7c15ULL;
 
-	return (u32)(h >> (64 - PC_HASH_BITS));
+	return (u32)(h >> (64 - pc_hash_bits));
 }
 
 static u32 pc_fhash_of(const struct value *node)
 {
 	u64 h = ((u64)(uintptr_t)node >> 4) * 0x9e3779b97f4a7c15ULL;
 
-	return (u32)(h >> (64 - PC_FHASH_BITS));
+	return (u32)(h >> (64 - pc_fhash_bits));
 }
 
 struct pc_file *pc_file_find(const struct value *node)
@@ -407,7 +408,7 @@ struct pc_page *pc_fill(struct pc_file *f, u64 index, u64 want, int *err)
 	 * read-ahead), up to the end of the file; pages already cached in it
 	 * are read again but kept as they are (they may be dirty) */
 	end = (MAX(f->size, disk_len) + PAGE_SIZE - 1) / PAGE_SIZE;
-	n = MIN(MAX(want, (u64)PC_READ_MIN), (u64)PC_BOUNCE_PAGES);
+	n = MIN(MAX(want, (u64)PC_READ_MIN), (u64)pc_bounce_pages);
 	n = end > index ? MIN(n, end - index) : 1;
 	/* room for the whole cluster first (clean pages, coldest first) */
 	if (mm_free_pages() < n + pc_low_water)
@@ -743,6 +744,18 @@ void pagecache_node_gone(struct value *file)
 	pc_unlock();
 }
 
+/* a power-of-two block of whole pages (zeroed if asked), kept for good */
+static void *pc_table_alloc(u64 bytes, bool zero)
+{
+	unsigned order = 0;
+	u64 phys;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	phys = zero ? page_alloc(order) : page_alloc_raw(order);
+	return phys ? phys_to_virt(phys) : NULL;
+}
+
 int pagecache_init(struct tfs *fs, bool writable)
 {
 	pc_fs = fs;
@@ -750,10 +763,20 @@ int pagecache_init(struct tfs *fs, bool writable)
 	pc_lru.lnext = pc_lru.lprev = &pc_lru;
 	pc_dirty_files.dnext = pc_dirty_files.dprev = &pc_dirty_files;
 	waitq_init(&pc_waitq);
-	pc_hash = kzalloc(sizeof(*pc_hash) << PC_HASH_BITS);
-	pc_phash = kzalloc(sizeof(*pc_phash) << PC_HASH_BITS);
-	pc_bounce = kmalloc(PC_BOUNCE_PAGES * PAGE_SIZE);
-	if (!pc_hash || !pc_phash || !pc_bounce)
+	/* a page bucket per 4 pages of RAM, a file bucket per 16; whole
+	 * page blocks (no heap header), so a boot touches as little RAM as
+	 * it can: the host backs guest RAM in 2 MiB pages */
+	for (pc_hash_bits = 8;
+	     pc_hash_bits < PC_HASH_BITS_MAX && (4ULL << pc_hash_bits) < mm_total_pages();)
+		pc_hash_bits++;
+	pc_fhash_bits = MIN(pc_hash_bits - 2, (u32)PC_FHASH_BITS_MAX);
+	pc_bounce_pages = (u32)MIN(MAX(mm_total_pages() / 64, (u64)PC_READ_MIN),
+				   (u64)PC_BOUNCE_PAGES);
+	pc_hash = pc_table_alloc(sizeof(*pc_hash) << pc_hash_bits, true);
+	pc_phash = pc_table_alloc(sizeof(*pc_phash) << pc_hash_bits, true);
+	pc_fhash = pc_table_alloc(sizeof(*pc_fhash) << pc_fhash_bits, true);
+	pc_bounce = pc_table_alloc((u64)pc_bounce_pages * PAGE_SIZE, false);
+	if (!pc_hash || !pc_phash || !pc_fhash || !pc_bounce)
 		return -ENOMEM;
 	pc_dirty_limit = MAX(mm_total_pages() / 8, (u64)256);
 	pc_low_water = MAX(mm_total_pages() / 32, (u64)256);

@@ -15,8 +15,11 @@
 struct thread;
 struct wait_queue;
 
-#define PC_HASH_BITS   16
-#define PC_FHASH_BITS  14
+/* hash sizes and the bounce buffer scale with RAM (pagecache_init): a
+ * page bucket per 4 pages of RAM (up to 2^16), a file bucket per 16 (up
+ * to 2^14), 256 bounce pages from 64 MiB on; a few KiB on a 4 MiB VM */
+#define PC_HASH_BITS_MAX  16
+#define PC_FHASH_BITS_MAX 14
 #define PC_BOUNCE_PAGES 256 /* 1 MiB: the largest read cluster and writeback run */
 #define PC_READ_MIN    32   /* a miss reads at least 128 KiB ahead */
 
@@ -54,7 +57,8 @@ struct pc_file {
 extern struct tfs *pc_fs;
 extern bool pc_writable;
 extern struct pc_page **pc_hash, **pc_phash;
-extern struct pc_file *pc_fhash[1u << PC_FHASH_BITS];
+extern struct pc_file **pc_fhash;
+extern u32 pc_hash_bits, pc_fhash_bits, pc_bounce_pages;
 extern struct pc_page pc_lru;
 extern struct pc_file pc_dirty_files;
 extern u8 *pc_bounce;

@@ -136,7 +136,7 @@ int pc_writeback_file(struct pc_file *f)
 			v[n++] = p;
 	pc_sort(v, n);
 	for (i = 0; i < n && !err; i += run) {
-		for (run = 1; i + run < n && run < PC_BOUNCE_PAGES &&
+		for (run = 1; i + run < n && run < pc_bounce_pages &&
 			      v[i + run]->index == v[i]->index + run;
 		     run++)
 			;

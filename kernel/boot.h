@@ -23,5 +23,6 @@ int boot_info_init(u64 start_info_phys); /* 0 or -EINVAL (bad/missing info) */
 unsigned boot_mem_count(void);
 const struct boot_mem_range *boot_mem_at(unsigned i);
 bool boot_cmdline_has(const char *word); /* whole-word match */
+void boot_mark(const char *what);          /* kernel/init.c: a boot timeline step (klog) */
 
 #endif

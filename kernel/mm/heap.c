@@ -2,8 +2,10 @@
  * heap.c - the kernel heap (kernel layer): kmalloc/kzalloc/kfree and the
  * lib_alloc family lib/ code uses. Small sizes (<= 1024 bytes) come from
  * size-class slabs: one page each, a 64-byte header, objects after it, a
- * free list per class. Larger sizes get whole 2^order page blocks with the
- * same header. kfree finds the header at the start of the pointer's page
+ * free list per class. Larger sizes get just the pages they need (with the
+ * same header): a 2^order block is taken and its unused tail pages go
+ * straight back to the page allocator, so a 512 KiB buffer costs 129
+ * pages, not 256. kfree finds the header at the start of the pointer's page
  * (a small object never starts at offset 0, a large block's data always
  * starts in its first page). Single CPU, no locking yet.
  */
@@ -18,7 +20,7 @@
 struct heap_hdr {
 	u32 magic;
 	u32 size;  /* object size (slab) or usable bytes (big) */
-	u32 order; /* big blocks */
+	u32 pages; /* big blocks: pages kept */
 	u32 used;
 };
 
@@ -58,6 +60,21 @@ static int heap_refill(unsigned c)
 	return 0;
 }
 
+/* give npages pages at phys back as aligned buddy blocks */
+static void heap_free_pages(u64 phys, u64 npages)
+{
+	while (npages) {
+		unsigned order = 0;
+		u64 pfn = phys / PAGE_SIZE;
+
+		while (!(pfn & (1ULL << order)) && (2ULL << order) <= npages)
+			order++;
+		page_free(phys, order);
+		phys += PAGE_SIZE << order;
+		npages -= 1ULL << order;
+	}
+}
+
 void *kmalloc(size_t size)
 {
 	if (!size)
@@ -74,17 +91,20 @@ void *kmalloc(size_t size)
 	}
 	if (size > (64ULL << 20))
 		return NULL;
+	u64 pages = (size + HEAP_HDR + PAGE_SIZE - 1) / PAGE_SIZE;
 	unsigned order = 0;
-	while ((PAGE_SIZE << order) < size + HEAP_HDR)
+	while ((1ULL << order) < pages)
 		order++;
-	u64 page = page_alloc(order);
+	u64 page = page_alloc_raw(order);
 	if (!page)
 		return NULL;
+	heap_free_pages(page + pages * PAGE_SIZE, (1ULL << order) - pages);
+	memset(phys_to_virt(page), 0, pages * PAGE_SIZE); /* as page_alloc would */
 	struct heap_hdr *h = phys_to_virt(page);
 	h->magic = HEAP_MAGIC_BIG;
-	h->order = order;
-	h->size = (u32)((PAGE_SIZE << order) - HEAP_HDR);
-	heap_bytes_big += PAGE_SIZE << order;
+	h->pages = (u32)pages;
+	h->size = (u32)(pages * PAGE_SIZE - HEAP_HDR);
+	heap_bytes_big += pages * PAGE_SIZE;
 	return (u8 *)h + HEAP_HDR;
 }
 
@@ -112,16 +132,16 @@ void kfree(void *p)
 		heap_free[c] = o;
 		return;
 	}
-	heap_bytes_big -= PAGE_SIZE << h->order;
+	heap_bytes_big -= (u64)h->pages * PAGE_SIZE;
 	h->magic = 0;
-	page_free(virt_to_phys(h), h->order);
+	heap_free_pages(virt_to_phys(h), h->pages);
 }
 
 void *kzalloc(size_t size)
 {
 	void *p = kmalloc(size);
 
-	if (p)
+	if (p && size <= 1024) /* big blocks come zeroed */
 		memset(p, 0, size);
 	return p;
 }

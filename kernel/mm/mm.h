@@ -120,6 +120,7 @@ void vma_shared_put(void *obj);
 void page_set_reclaim(u64 (*fn)(u64 pages));
 /* a page block that is not zeroed (the caller writes every byte) */
 u64 page_alloc_raw(unsigned order);
+u64 mm_high_water(void); /* highest physical address handed out so far */
 u64 uvm_brk_get(void);
 void uvm_brk_init(u64 start);
 u64 uvm_brk_set(u64 want);

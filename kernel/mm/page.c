@@ -19,8 +19,16 @@ static u64 free_words[PAGE_MAX_ORDER + 1]; /* bitmap length in u64 words */
 static u64 free_hint[PAGE_MAX_ORDER + 1];  /* no set bit below this word */
 static u64 max_pfn;
 static u64 total_pages, free_pages;
+static u64 high_water; /* end of the highest block ever handed out */
 
 extern char _kernel_end[];
+
+/* RAM below the kernel (KERNEL_PHYS, arch/x86_64/kernel.ld: 1 MiB) is used
+ * from PAGE_LOW_START on: the first 64 KiB hold the real-mode IVT/BDA and
+ * the SMP trampoline page (0x8000, arch/x86_64/smp.c); the boot info there
+ * is copied out (boot_info_init) before mm_init */
+#define PAGE_LOW_START 0x10000
+#define PAGE_LOW_END   0x100000
 
 static bool bit_get(unsigned order, u64 pfn)
 {
@@ -92,6 +100,8 @@ static u64 page_alloc_try(unsigned order)
 		bit_set(k, pfn + (1ULL << k)); /* the upper half stays free */
 	}
 	free_pages -= 1ULL << order;
+	if ((pfn + (1ULL << order)) * PAGE_SIZE > high_water)
+		high_water = (pfn + (1ULL << order)) * PAGE_SIZE;
 	return pfn * PAGE_SIZE;
 }
 
@@ -160,6 +170,14 @@ u64 mm_total_pages(void)
 u64 mm_free_pages(void)
 {
 	return free_pages;
+}
+
+/* the highest physical address handed out so far (boot timeline: the host
+ * backs guest RAM in 2 MiB pages, so how far up the boot reaches costs
+ * host page clearing) */
+u64 mm_high_water(void)
+{
+	return high_water;
 }
 
 /*
@@ -231,6 +249,12 @@ void page_init(void)
 		if (r->type != BOOT_MEM_RAM)
 			continue;
 		total_pages += r->size / PAGE_SIZE;
+		/* below the kernel: the same 2 MiB the kernel's own pages are in,
+		 * so using it first costs the host nothing more */
+		u64 ls = MAX(ALIGN_UP(r->addr, PAGE_SIZE), (u64)PAGE_LOW_START);
+		u64 le = MIN(e, (u64)PAGE_LOW_END);
+		if (ls < le)
+			free_range(ls / PAGE_SIZE, le / PAGE_SIZE);
 		if (e <= s)
 			continue;
 		/* skip what the bump allocator used */
