@@ -203,7 +203,7 @@ enum vnode_etc vnode_etc_state(const struct value **etc)
 	if (!e)
 		return VN_ETC_NONE;
 	if (tfs_node_is_link(e) || !tfs_children(e))
-		return VN_ETC_IMAGE; /* a file, a symlink or an empty directory */
+		return VN_ETC_IMAGE; /* a file or a symlink */
 	rs = sym_find("resolv.conf", 11);
 	r = rs ? tuple_get(tfs_children(e), rs) : NULL;
 	return r ? VN_ETC_IMAGE : VN_ETC_DIR;

@@ -135,7 +135,8 @@ int vnode_setup(struct value *root);
 void vnode_set_program(void); /* after the VFS can resolve paths */
 /* what the image has at /etc: nothing (the kernel serves a synthetic /etc
  * holding resolv.conf), a directory without resolv.conf (the kernel adds
- * one; *etc = the directory's tuple), or anything else (the image wins) */
+ * one; *etc = the directory's tuple), or anything else: a file, a
+ * symlink, a directory with resolv.conf (the image wins) */
 enum vnode_etc { VN_ETC_NONE, VN_ETC_DIR, VN_ETC_IMAGE };
 enum vnode_etc vnode_etc_state(const struct value **etc);
 /* lib/path.c glue */

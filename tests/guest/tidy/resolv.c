@@ -10,6 +10,9 @@
  *                           /proc/self/fd link names it
  *   resolv none             no server known: a comment, no nameserver
  *   resolv image FILE       the image's own file wins: same bytes as FILE
+ *   resolv replace          (an image /etc without the file) the synthetic
+ *                           file cannot be unlinked; a file renamed onto
+ *                           it is real and hides it (listed once)
  * Each check prints one protocol line (gtest.h); exit 0 if all passed.
  * Layer: guest test program.
  */
@@ -53,6 +56,39 @@ static int has_all(const char *text, char **want, int n)
 	return 1;
 }
 
+/* how many times /etc lists resolv.conf */
+static int listed(void)
+{
+	DIR *d = opendir("/etc");
+	struct dirent *e;
+	int k = 0;
+
+	while (d && (e = readdir(d)))
+		k += strcmp(e->d_name, "resolv.conf") == 0;
+	if (d)
+		closedir(d);
+	return k;
+}
+
+static void replace(void)
+{
+	static const char mine[] = "nameserver 192.0.2.1\n";
+	int fd = open("/etc/new.conf", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	long n;
+
+	CHECK_ERR("resolv-unlink", unlink(RESOLV), ENOENT);
+	CHECK("resolv-new", fd >= 0 && write(fd, mine, sizeof(mine) - 1) == sizeof(mine) - 1,
+	      "%s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	CHECK_RET("resolv-rename-onto", rename("/etc/new.conf", RESOLV), 0);
+	n = slurp(RESOLV, buf, sizeof(buf));
+	CHECK("resolv-replaced", n == sizeof(mine) - 1 && !strcmp(buf, mine), "read %ld: '%s'", n,
+	      n >= 0 ? buf : strerror(errno));
+	CHECK("resolv-replaced-listed-once", listed() == 1, "listed %d times", listed());
+	CHECK_RET("resolv-replaced-writable", close(open(RESOLV, O_WRONLY | O_APPEND)), 0);
+}
+
 static void served(char **want, int n)
 {
 	struct timespec t0, t1;
@@ -60,9 +96,6 @@ static void served(char **want, int n)
 	char link[64], path[64], part[16];
 	long len = -1, k;
 	int fd, waited = 0;
-	DIR *d;
-	struct dirent *e;
-	int listed = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
@@ -86,13 +119,10 @@ static void served(char **want, int n)
 	}
 	CHECK("resolv-stat", stat(RESOLV, &st) == 0 && S_ISREG(st.st_mode), "mode %o",
 	      (unsigned)st.st_mode);
-	d = opendir("/etc");
-	while (d && (e = readdir(d)))
-		listed += strcmp(e->d_name, "resolv.conf") == 0;
-	if (d)
-		closedir(d);
-	CHECK("resolv-listed", listed == 1, "/etc lists resolv.conf %d times", listed);
+	k = listed();
+	CHECK("resolv-listed", k == 1, "/etc lists resolv.conf %ld times", k);
 	CHECK_ERR("resolv-readonly", open(RESOLV, O_WRONLY), EACCES);
+	CHECK_ERR("resolv-readonly-creat", open(RESOLV, O_WRONLY | O_CREAT | O_TRUNC, 0644), EACCES);
 	fd = open(RESOLV, O_RDONLY);
 	CHECK("resolv-open", fd >= 0, "%s", strerror(errno));
 	if (fd < 0)
@@ -122,6 +152,8 @@ int main(int argc, char **argv)
 		n = slurp(RESOLV, buf, sizeof(buf));
 		CHECK("resolv-none", n > 0 && buf[0] == '#' && !strstr(buf, "nameserver"),
 		      "read %ld: '%s'", n, n >= 0 ? buf : strerror(errno));
+	} else if (argc == 2 && strcmp(argv[1], "replace") == 0) {
+		replace();
 	} else if (argc == 3 && strcmp(argv[1], "image") == 0) {
 		static char want[8192];
 		long w = slurp(argv[2], want, sizeof(want));
@@ -130,7 +162,7 @@ int main(int argc, char **argv)
 		CHECK("resolv-image", w >= 0 && n == w && memcmp(buf, want, (size_t)n) == 0,
 		      "got %ld bytes '%s', want %ld bytes", n, n >= 0 ? buf : strerror(errno), w);
 	} else {
-		fprintf(stderr, "usage: resolv served ADDR... | none | image FILE\n");
+		fprintf(stderr, "usage: resolv served ADDR... | none | image FILE | replace\n");
 		return 2;
 	}
 	return gt_done();
