@@ -76,7 +76,8 @@ static int tap_ip(bool quiet, const char *a0, ...)
 
 /* the watchdog: waits for the runner's pipe end to close, then removes
  * the namespace (own) or the tap device (--netns). Messages: 'N' the
- * namespace exists, 'T' the tap device exists. */
+ * namespace is about to be made, 'T' the tap device is (sent before the
+ * `ip` call, so a runner killed meanwhile leaves nothing behind). */
 static NORETURN void tap_watchdog(const struct tap_net *t, int rfd)
 {
 	bool ns = false, dev = false;
@@ -111,7 +112,10 @@ static NORETURN void tap_watchdog(const struct tap_net *t, int rfd)
 	if (ns && t->own_ns) {
 		/* QEMU may still hold the tap for a moment after the runner
 		 * died: the namespace lingers unnamed until it exits */
-		if (tap_ip(true, "netns", "delete", t->ns, NULL) < 0)
+		char path[sizeof(TAP_NETNS_DIR) + 64];
+
+		snprintf(path, sizeof(path), TAP_NETNS_DIR "/%s", t->ns);
+		if (tap_ip(true, "netns", "delete", t->ns, NULL) < 0 && access(path, F_OK) == 0)
 			tap_ip(false, "netns", "delete", t->ns, NULL);
 	} else if (dev) {
 		tap_ip(true, "-n", t->ns, "link", "delete", t->dev, NULL);
@@ -192,20 +196,20 @@ int tap_setup(struct tap_net *t, const char *netns)
 	t->wd_fd = p[1];
 
 	if (t->own_ns) {
+		tap_send(t, 'N');
 		if (tap_ip(false, "netns", "add", t->ns, NULL) < 0) {
 			monos_error("--net tap: cannot create network namespace %s", t->ns);
 			goto out_fail;
 		}
-		tap_send(t, 'N');
 		tap_ip(true, "-n", t->ns, "link", "set", "lo", "up", NULL);
 	}
+	tap_send(t, 'T');
 	if (tap_ip(false, "-n", t->ns, "tuntap", "add", "dev", t->dev, "mode", "tap", "vnet_hdr",
 		   NULL) < 0) {
 		monos_error("--net tap: cannot create tap device %s in namespace %s", t->dev,
 			    t->ns);
 		goto out_fail;
 	}
-	tap_send(t, 'T');
 	if (tap_ip(false, "-n", t->ns, "addr", "add", TAP_HOST_IP4 "/24", "dev", t->dev, NULL) <
 		0 ||
 	    tap_ip(false, "-n", t->ns, "addr", "add", TAP_HOST_IP6 "/64", "dev", t->dev, "nodad",
