@@ -84,6 +84,7 @@ struct virtq {
 	volatile void *notify_addr;
 	u16 notify_value;
 	u32 irq_count; /* interrupts seen for this queue */
+	u16 irq_delay; /* EVENT_IDX: interrupt after this many more used entries (0: the next) */
 };
 
 /* ---- the device, as the transports present it ---- */

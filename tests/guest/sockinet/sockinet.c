@@ -10,7 +10,8 @@
  * Modes (argv[1]): none = the loopback checks; "nic" = the addresses of a
  * QEMU user-net NIC seen through getsockname of UDP sockets connected
  * outward (no packet is sent anywhere but to the guest itself);
- * "bench" = only the throughput figures.
+ * "bench" = only the throughput figures; "txflood N" = N UDP datagrams
+ * out of the NIC as fast as its transmit ring takes them (sockinet_more.c).
  * Layer: guest test program (static, glibc and musl).
  */
 #include "sockinet.h"
@@ -549,6 +550,10 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "nic")) {
 		test_nic();
 		gt_failed += sockinet_more_failed();
+		return gt_done();
+	}
+	if (argc > 2 && !strcmp(argv[1], "txflood")) {
+		test_txflood(atol(argv[2]));
 		return gt_done();
 	}
 	if (argc > 1 && !strcmp(argv[1], "bench")) {

@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
@@ -143,6 +144,7 @@ void test_udp(int fam);
 void test_options(void);
 void test_bad(void);
 void test_nic(void);
+void test_txflood(long n);
 void test_slow_reader(const char *name, int fam, size_t n);
 int sockinet_more_failed(void);
 
