@@ -33,6 +33,7 @@ static volatile u8 *lapic_mmio;
 static bool use_x2apic;
 static u32 lapic_id;
 static u64 lapic_timer_hz; /* one-shot mode: ticks per second (divide by 1) */
+static u64 lapic_cal_tsc;  /* TSC when the BSP's calibration count started */
 
 static struct {
 	irq_handler_fn fn;
@@ -172,12 +173,20 @@ void arch_irq_init(void)
 	vectors[VEC_TIMER].fn = timer_irq;
 	vectors[VEC_RESCHED].fn = resched_irq;
 	lapic_timer_setup();
+	if (!cpu.tsc_deadline) {
+		/* the calibration count runs (masked) from here to the first
+		 * arm, so it rarely has to wait: lapic_timer_calibrate */
+		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+		lapic_cal_tsc = rdtsc();
+	}
 	klog("irq: %s id %u, %u IOAPIC(s), timer %s, ACPI %s", use_x2apic ? "x2APIC" : "xAPIC",
 	     lapic_id, nr_ioapics, cpu.tsc_deadline ? "TSC-deadline" : "LAPIC one-shot",
 	     acpi.found ? "yes" : "no");
 }
 
-/* LAPIC timer rate against the (already calibrated) TSC: ~1 ms */
+/* LAPIC timer rate against the (already calibrated) TSC over at least
+ * ~1 ms: counted from arch_irq_init (overlapped with the boot), else
+ * from now */
 u32 apic_local_id(void)
 {
 	u32 id = lapic_read(LAPIC_ID);
@@ -224,8 +233,11 @@ static void lapic_timer_calibrate(void)
 	u32 c1;
 
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER | (1u << 16));
-	lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
-	t0 = rdtsc();
+	t0 = lapic_cal_tsc;
+	if (!t0 || !lapic_read(LAPIC_TIMER_CUR)) { /* not started, or ran out */
+		lapic_write(LAPIC_TIMER_INIT, 0xffffffff);
+		t0 = rdtsc();
+	}
 	while (rdtsc() - t0 < hz / 1000)
 		;
 	c1 = lapic_read(LAPIC_TIMER_CUR);
