@@ -7,6 +7,7 @@
 #   $(BUILD)/bench/NAME.musl    bench/programs/NAME.c, musl-gcc -static
 #   $(BUILD)/bench/NAME.glibc   the same with gcc -static
 #   $(BUILD)/bench/debugexit    bench/tools/debugexit.c (Linux guest's /init)
+#   $(BUILD)/bench/qemu-empty.elf  bench/tools/qemu-empty.S (bench/boot-breakdown)
 BENCH_PROGS := hello getppid clock pagefault pipe thread futex files_seq files_small idle
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE
 BENCH_BINS := $(foreach p,$(BENCH_PROGS),$(BUILD)/bench/$(p).musl $(BUILD)/bench/$(p).glibc) \
@@ -38,3 +39,10 @@ bench-net: all bench-programs
 bench: all bench-programs
 	$(Q)bench/deps.sh
 	$(Q)ROUNDS=$${ROUNDS:-5} bench/run $(BENCH_ARGS)
+
+# bench/boot-breakdown's floor: the smallest PVH guest (prints hello, exits)
+$(BUILD)/bench/qemu-empty.elf: bench/tools/qemu-empty.S bench/tools/qemu-empty.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -m32 -c -o $(BUILD)/bench/qemu-empty.o bench/tools/qemu-empty.S
+	$(Q)ld -m elf_i386 -T bench/tools/qemu-empty.ld -o $@ $(BUILD)/bench/qemu-empty.o
+bench-programs: $(BUILD)/bench/qemu-empty.elf
