@@ -246,9 +246,11 @@ void syscall_dispatch(struct user_regs *r)
 	if (trace_on)
 		trace_exit(nr, r, ret);
 	/* back to user mode: preemption point, then pending signals (both
-	 * tested inline first: most calls have neither) */
-	if (sched_exit_work(arch_cpu_index()))
+	 * tested inline first: most calls have neither; this_cpu() rather
+	 * than the arch_cpu_index()/current() calls, which under TCG cost a
+	 * block lookup each) */
+	if (sched_exit_work(this_cpu()->cpu_id))
 		sched_return_to_user();
-	if (ret == -ERESTARTSYS || thread_exit_work(current()))
+	if (ret == -ERESTARTSYS || thread_exit_work(this_cpu()->current))
 		signal_deliver(r, nr == __NR_rt_sigreturn ? -1 : (long)nr);
 }
