@@ -87,10 +87,18 @@ static u64 page_alloc_try(unsigned order)
 
 	if (order > PAGE_MAX_ORDER)
 		return 0;
-	for (k = order; k <= PAGE_MAX_ORDER; k++) {
-		pfn = find_free(k);
-		if (pfn != ~0ULL)
-			break;
+	/* the lowest-addressed block that fits, of any order: the smallest
+	 * free block can be a fragment at the top of RAM (q35's map ends
+	 * 16 KiB short of 256 MiB), and the host backs guest RAM in 2 MiB
+	 * pages, so low first keeps the touched RAM compact */
+	k = PAGE_MAX_ORDER + 1;
+	for (unsigned o = order; o <= PAGE_MAX_ORDER; o++) {
+		u64 p = find_free(o);
+
+		if (p < pfn) {
+			pfn = p;
+			k = o;
+		}
 	}
 	if (pfn == ~0ULL)
 		return 0;
