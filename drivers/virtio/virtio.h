@@ -85,6 +85,7 @@ struct virtq {
 	u16 notify_value;
 	u32 irq_count; /* interrupts seen for this queue */
 	u16 irq_delay; /* EVENT_IDX: interrupt after this many more used entries (0: the next) */
+	bool kick_deferred; /* kicked while the device's interrupt was being handled */
 };
 
 /* ---- the device, as the transports present it ---- */
@@ -118,6 +119,7 @@ struct virtio_dev {
 	unsigned nqueues;
 	bool irq_ready; /* interrupts routed and seen to arrive */
 	u32 irq_count;
+	bool in_irq; /* virtio_interrupt running: kicks wait for its end */
 	struct wait_queue waitq; /* threads in virtio_wait, woken by the interrupt */
 };
 
