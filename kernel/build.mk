@@ -11,7 +11,7 @@ include arch/x86_64/vdso/build.mk
 KERNEL_SRCS := $(filter-out $(KERNEL_SRCS_EXCLUDE),$(sort $(foreach d,$(KERNEL_DIRS),$(shell find $(d) -name '*.c' -o -name '*.S' 2>/dev/null))))
 KERNEL_OBJS := $(patsubst %.S,$(BUILD)/kernel/%.o,$(patsubst %.c,$(BUILD)/kernel/%.o,$(KERNEL_SRCS)))
 KERNEL_LDS := arch/x86_64/kernel.ld
-KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
+KERNEL_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --fatal-warnings \
 	--gc-sections -T $(KERNEL_LDS)
 KERNEL_KEEP := --undefined=pvh_entry
 
