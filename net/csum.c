@@ -132,48 +132,50 @@ bool net_csum_rx_ok(const struct netdev_seg *seg, unsigned n, u32 frame_len)
 	return s == 0xffff;
 }
 
+/* compute the L4 checksum in software into the header's field (the
+ * header is the stack's own, writable, in the first segment); UDP's zero
+ * is sent as 0xffff */
+static void l4_fill(const struct netdev_seg *seg, unsigned n, const struct net_l4 *l4)
+{
+	u8 *field = (u8 *)(u64)seg[0].data + l4->start + l4->offset;
+	u16 s;
+
+	field[0] = field[1] = 0;
+	s = (u16)~net_csum_fold(net_csum_segs(seg, n, l4->start, l4->len, l4->pseudo));
+	if (s == 0 && l4->proto == 17)
+		s = 0xffff;
+	field[0] = (u8)(s >> 8);
+	field[1] = (u8)s;
+}
+
 int net_csum_tx(const struct netdev_seg *seg, unsigned n, u32 frame_len, bool offload,
 		struct netdev_csum *out)
 {
 	struct net_l4 l4;
 	u8 *field;
-	u16 s;
 
 	if (!n || !net_l4_find(seg[0].data, seg[0].len, frame_len, &l4))
 		return 0;
-	/* the header is the stack's own, writable (first segment) */
-	field = (u8 *)(u64)seg[0].data + l4.start + l4.offset;
 	if (offload) {
+		/* the header is the stack's own, writable (first segment) */
+		field = (u8 *)(u64)seg[0].data + l4.start + l4.offset;
 		field[0] = (u8)(l4.pseudo >> 8);
 		field[1] = (u8)l4.pseudo;
 		out->start = l4.start;
 		out->offset = l4.offset;
 		return 1;
 	}
-	field[0] = field[1] = 0;
-	s = (u16)~net_csum_fold(net_csum_segs(seg, n, l4.start, l4.len, l4.pseudo));
-	if (s == 0 && l4.proto == 17)
-		s = 0xffff;
-	field[0] = (u8)(s >> 8);
-	field[1] = (u8)s;
+	l4_fill(seg, n, &l4);
 	return 0;
 }
 
 void net_csum_ip(const struct netdev_seg *seg, unsigned n, u32 len, bool v6)
 {
 	struct net_l4 l4;
-	u8 *field;
-	u16 s;
 
 	if (!n || !l4_find(seg[0].data, seg[0].len, len, 0, v6 ? 0x86dd : 0x0800, &l4))
 		return;
-	field = (u8 *)(u64)seg[0].data + l4.start + l4.offset;
-	field[0] = field[1] = 0;
-	s = (u16)~net_csum_fold(net_csum_segs(seg, n, l4.start, l4.len, l4.pseudo));
-	if (s == 0 && l4.proto == 17)
-		s = 0xffff;
-	field[0] = (u8)(s >> 8);
-	field[1] = (u8)s;
+	l4_fill(seg, n, &l4);
 }
 
 int net_tso_fill(const u8 *f, u32 avail, u32 frame_len, u16 link_mtu, u32 features,
