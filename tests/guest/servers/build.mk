@@ -12,7 +12,7 @@ SERVERS_C_BINS := $(SERVERS_DIR)/epollsrv $(SERVERS_DIR)/tcpstream
 SERVERS_GO_SRC := $(wildcard tests/guest/servers/gohttp/*.go) tests/guest/servers/gohttp/go.mod
 NETLOAD := $(BUILD)/host-tests/netload
 
-$(SERVERS_DIR)/%: tests/guest/servers/%.c | $(DEPS_STAMP)
+$(SERVERS_DIR)/%: tests/guest/servers/%.c tests/guest/servers/stream_proto.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)musl-gcc -static $(GUEST_CFLAGS) -o $@ $<
 

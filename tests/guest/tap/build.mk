@@ -4,7 +4,7 @@
 #                               IPv6 (musl, static)
 TAP_GUEST_DIR := $(BUILD)/guest/tap
 
-$(TAP_GUEST_DIR)/tapsrv: tests/guest/tap/tapsrv.c | $(DEPS_STAMP)
+$(TAP_GUEST_DIR)/tapsrv: tests/guest/tap/tapsrv.c tests/guest/servers/stream_proto.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)musl-gcc -static $(GUEST_CFLAGS) -o $@ $<
 

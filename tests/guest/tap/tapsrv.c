@@ -11,8 +11,6 @@
  *   "QUIT\n"        print the totals, exit 0
  * UDP: every datagram (up to 64 KiB: large ones arrive and leave as IP
  * fragments) is sent back to its sender.
- * The pattern is tcpstream.c's (tests/guest/servers): a 65521-byte block,
- * block[i] = (x >> 24) & 255 with x = x * 1103515245 + 12345 from x = 1.
  *
  * Usage: tapsrv PORT
  * Layer: guest test program (static, musl); no monos code.
@@ -26,83 +24,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define PAT_LEN 65521
-#define BUF_LEN (256 * 1024)
+#include "../servers/stream_proto.h"
 
-static unsigned char pat[PAT_LEN];
-static unsigned char buf[BUF_LEN];
-static unsigned long long total_in, total_out, udp_in;
+static unsigned long long udp_in;
 
 static void die(const char *what)
 {
 	fprintf(stderr, "tapsrv: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static void pat_init(void)
-{
-	unsigned int x = 1;
-
-	for (int i = 0; i < PAT_LEN; i++) {
-		x = x * 1103515245u + 12345u;
-		pat[i] = (x >> 24) & 255;
-	}
-}
-
-/* -1 if p[0..n) is the pattern from stream offset off, else the offset
- * within p of the first differing chunk */
-static long pat_check(const unsigned char *p, size_t n, unsigned long long off)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		size_t at = (off + done) % PAT_LEN, len = PAT_LEN - at;
-
-		if (len > n - done)
-			len = n - done;
-		if (memcmp(p + done, pat + at, len))
-			return (long)done;
-		done += len;
-	}
-	return -1;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n) {
-		ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
-static int read_cmd(int fd, char *cmd, size_t max)
-{
-	size_t n = 0;
-
-	while (n + 1 < max) {
-		ssize_t r = recv(fd, cmd + n, 1, 0);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		if (cmd[n] == '\n') {
-			cmd[n] = 0;
-			return 0;
-		}
-		n++;
-	}
-	return -1;
 }
 
 static int listener(int family, int type, int port)
@@ -135,70 +64,6 @@ static void udp_echo(int fd)
 	udp_in += r;
 	if (sendto(fd, buf, r, 0, (struct sockaddr *)&from, flen) != r)
 		fprintf(stderr, "tapsrv: udp sendto %zd bytes: %s\n", r, strerror(errno));
-}
-
-/* one TCP connection; returns 1 on QUIT */
-static int serve(int fd)
-{
-	char cmd[64], reply[96];
-
-	if (read_cmd(fd, cmd, sizeof(cmd)) < 0)
-		return 0;
-	if (!strcmp(cmd, "QUIT"))
-		return 1;
-	if (!strcmp(cmd, "ECHO")) {
-		for (;;) {
-			ssize_t r = recv(fd, buf, sizeof(buf), 0);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0 || write_all(fd, buf, r) < 0)
-				break;
-			total_in += r;
-			total_out += r;
-		}
-	} else if (!strcmp(cmd, "SINK")) {
-		unsigned long long got = 0;
-		long bad = -1;
-
-		for (;;) {
-			ssize_t r = recv(fd, buf, sizeof(buf), 0);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			if (bad < 0) {
-				long b = pat_check(buf, r, got);
-
-				if (b >= 0)
-					bad = (long)got + b;
-			}
-			got += r;
-		}
-		total_in += got;
-		if (bad < 0)
-			snprintf(reply, sizeof(reply), "got %llu ok\n", got);
-		else
-			snprintf(reply, sizeof(reply), "got %llu bad %ld\n", got, bad);
-		write_all(fd, reply, strlen(reply));
-	} else if (!strncmp(cmd, "SOURCE ", 7)) {
-		unsigned long long want = strtoull(cmd + 7, NULL, 10), sent = 0;
-
-		while (sent < want) {
-			size_t at = sent % PAT_LEN, len = PAT_LEN - at;
-
-			if (len > want - sent)
-				len = want - sent;
-			if (write_all(fd, pat + at, len) < 0)
-				break;
-			sent += len;
-		}
-		total_out += sent;
-	} else {
-		write_all(fd, "error unknown command\n", 22);
-	}
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -239,7 +104,7 @@ int main(int argc, char **argv)
 					continue;
 				die("accept");
 			}
-			quit = serve(fd);
+			quit = stream_serve(fd);
 			close(fd);
 			if (quit) {
 				printf("tapsrv: tcp received %llu bytes, sent %llu bytes; udp %llu "
