@@ -79,22 +79,6 @@ static void image_key(const struct image_req *req, char out[33])
 	snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.a, (unsigned long long)h.b);
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
 int image_build(const struct image_req *req, const char *out)
 {
 	struct argvec av = {0};
@@ -151,7 +135,7 @@ int image_build(const struct image_req *req, const char *out)
 		goto out_free;
 	}
 	/* mkfs reads the whole manifest before writing anything: no deadlock */
-	if (write_all(p[1], req->manifest, strlen(req->manifest)) < 0 && errno != EPIPE)
+	if (spawn_write_all(p[1], req->manifest, strlen(req->manifest)) < 0 && errno != EPIPE)
 		monos_error("writing the manifest to mkfs: %s", strerror(errno));
 	close(p[1]);
 	st = spawn_wait(pid);

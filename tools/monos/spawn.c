@@ -153,3 +153,22 @@ int spawn_wait(pid_t pid)
 			return -1;
 	return st;
 }
+
+/* write all n bytes, retrying short writes and EINTR; 0, or -1 with errno */
+int spawn_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= w;
+	}
+	return 0;
+}

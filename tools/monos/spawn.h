@@ -1,6 +1,6 @@
 /*
  * spawn.h - starting helper processes for the runner (tools/monos/spawn.c):
- * mkfs (image.c) and QEMU (vm.c).
+ * mkfs (image.c) and QEMU (vm.c), and writing a whole buffer to a pipe.
  */
 #ifndef TOOLS_MONOS_SPAWN_H
 #define TOOLS_MONOS_SPAWN_H
@@ -15,5 +15,7 @@
 pid_t spawn_proc(char *const argv[], int fd_in, int fd_out, bool own_pgrp);
 /* waitpid, retrying on EINTR; the wait status or -1 */
 int spawn_wait(pid_t pid);
+/* write all n bytes (short writes and EINTR retried); 0, or -1 with errno */
+int spawn_write_all(int fd, const void *p, size_t n);
 
 #endif

@@ -247,22 +247,6 @@ static void print_cmdline(char **argv)
 	sb_free(&sb);
 }
 
-static int write_out(const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(1, s, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= w;
-	}
-	return 0;
-}
-
 static s64 now_ms(void)
 {
 	struct timespec ts;
@@ -352,7 +336,7 @@ int vm_run(const struct vm_opts *o)
 			} else {
 				m = osc_feed(&f, buf, n, out);
 			}
-			if (m && !out_broken && write_out(out, m) < 0) {
+			if (m && !out_broken && spawn_write_all(1, out, m) < 0) {
 				out_broken = true;
 				killed_by = SIGPIPE;
 				break;
