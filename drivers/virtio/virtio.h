@@ -76,7 +76,7 @@ struct virtq {
 	u16 free_head, num_free;
 	u16 avail_idx;	   /* next avail->idx we publish */
 	u16 last_used_idx; /* next used entry to consume */
-	u16 kicked_idx;	   /* avail idx at the last notification */
+	u16 kicked_idx;	   /* avail idx at the last kick decision (greater: not yet kicked) */
 	bool event_idx;
 	void **tokens; /* per head descriptor */
 	virtq_done_fn done;
@@ -85,7 +85,6 @@ struct virtq {
 	u16 notify_value;
 	u32 irq_count; /* interrupts seen for this queue */
 	u16 irq_delay; /* EVENT_IDX: interrupt after this many more used entries (0: the next) */
-	bool kick_deferred; /* kicked while the device's interrupt was being handled */
 };
 
 /* ---- the device, as the transports present it ---- */

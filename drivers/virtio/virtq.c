@@ -161,11 +161,8 @@ void virtq_kick(struct virtq *vq)
 	 * ends. Under TCG a notification waits for QEMU's big lock, held
 	 * while slirp works: a kick per ACK was a third of the vCPU's time
 	 * in a host->guest stream */
-	if (vq->vdev->in_irq) {
-		vq->kick_deferred = true;
-		return;
-	}
-	vq->kick_deferred = false;
+	if (vq->vdev->in_irq)
+		return; /* avail_idx != kicked_idx: virtio_interrupt kicks at its end */
 	new_idx = vq->avail_idx;
 	old_idx = vq->kicked_idx;
 
@@ -307,8 +304,8 @@ void virtio_interrupt(struct virtio_dev *vd)
 	}
 	vd->in_irq = false;
 	for (unsigned i = 0; i < vd->nqueues; i++)
-		if (vd->queues[i]->kick_deferred)
-			virtq_kick(vd->queues[i]);
+		if (vd->queues[i]->avail_idx != vd->queues[i]->kicked_idx)
+			virtq_kick(vd->queues[i]); /* what was kicked during it */
 	waitq_wake(&vd->waitq, -1); /* no-op until a waiter initialised it */
 }
 
