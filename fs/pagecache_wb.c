@@ -29,44 +29,37 @@ static int pc_cmp_index(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* move v[root] down its heap of n entries to where it belongs */
+static void pc_sift(struct pc_page **v, u64 root, u64 n)
+{
+	for (;;) {
+		u64 c = 2 * root + 1;
+		struct pc_page *t;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && pc_cmp_index(&v[c], &v[c + 1]) < 0)
+			c++;
+		if (pc_cmp_index(&v[root], &v[c]) >= 0)
+			break;
+		t = v[root];
+		v[root] = v[c];
+		v[c] = t;
+		root = c;
+	}
+}
+
 /* heapsort: no allocation, n log n */
 static void pc_sort(struct pc_page **v, u64 n)
 {
-	for (u64 k = n; k-- > 0;) {
-		for (u64 root = k;;) {
-			u64 c = 2 * root + 1;
-
-			if (c >= n)
-				break;
-			if (c + 1 < n && pc_cmp_index(&v[c], &v[c + 1]) < 0)
-				c++;
-			if (pc_cmp_index(&v[root], &v[c]) >= 0)
-				break;
-			struct pc_page *t = v[root];
-			v[root] = v[c];
-			v[c] = t;
-			root = c;
-		}
-	}
+	for (u64 k = n; k-- > 0;)
+		pc_sift(v, k, n);
 	for (u64 end = n; end-- > 1;) {
 		struct pc_page *t = v[0];
 
 		v[0] = v[end];
 		v[end] = t;
-		for (u64 root = 0;;) {
-			u64 c = 2 * root + 1;
-
-			if (c >= end)
-				break;
-			if (c + 1 < end && pc_cmp_index(&v[c], &v[c + 1]) < 0)
-				c++;
-			if (pc_cmp_index(&v[root], &v[c]) >= 0)
-				break;
-			t = v[root];
-			v[root] = v[c];
-			v[c] = t;
-			root = c;
-		}
+		pc_sift(v, 0, end);
 	}
 }
 
