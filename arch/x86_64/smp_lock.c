@@ -119,6 +119,24 @@ static inline void bkl_lock_fast(unsigned me)
 		smp_tlb_service();
 }
 
+/*
+ * Free the lock (no waiter was seen to hand it to). A waiter may have set
+ * its sleeper bit after the caller looked and seen the word still held:
+ * it would halt with nobody to wake it. So look again after the word is
+ * free (both sides are SEQ_CST: either the waiter sees the free word, or
+ * this load sees its bit) and wake one such waiter; it retries the lock.
+ */
+static inline void bkl_release(unsigned me)
+{
+	u64 late;
+
+	__atomic_store_n(&bkl_word, 0, __ATOMIC_SEQ_CST);
+	late = __atomic_load_n(&bkl_sleepers, __ATOMIC_SEQ_CST) & ~(1ULL << me);
+	if (late)
+		apic_send_ipi_raw(smp_cpu_apic_id((unsigned)__builtin_ctzll(late)),
+				  VEC_WAKE | 0x4000);
+}
+
 void arch_bkl_unlock(void)
 {
 	unsigned me = arch_cpu_index(), n = arch_cpus_online();
@@ -136,8 +154,7 @@ void arch_bkl_unlock(void)
 			return;
 		}
 	}
-	__atomic_store_n(&bkl_word, 0, __ATOMIC_SEQ_CST);
-	/* a waiter that set its bit after our look re-checks the word */
+	bkl_release(me);
 }
 
 bool arch_bkl_held(void)
@@ -179,7 +196,7 @@ void smp_syscall(struct user_regs *r)
 		arch_bkl_unlock(); /* hand it to a waiter */
 		return;
 	}
-	__atomic_store_n(&bkl_word, 0, __ATOMIC_SEQ_CST);
+	bkl_release(me);
 }
 
 void arch_idle_wait(void)
